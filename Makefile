@@ -1,0 +1,38 @@
+# Quick start: `make demo` then `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The demo's cut-off is fixed so that every run writes the same numbers (SPEC §3 as_of).
+AS_OF  ?= 2026-10-05T06:00:00Z
+QUARTER ?= 2026Q3
+
+.PHONY: demo test lint typecheck check clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { echo "error: cannot create a virtual environment; on Debian/Ubuntu run: sudo apt-get install python3-venv" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/qbr --config sample_data/qbr.toml batch --quarter $(QUARTER) --as-of $(AS_OF) --out out
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check qbr tests sample_data benchmarks
+	$(BIN)/mypy
+
+check: lint test
+
+clean:
+	rm -rf out build dist *.egg-info

@@ -1,0 +1,5 @@
+"""``python -m qbr`` runs the CLI."""
+
+from qbr.cli import main
+
+main()

@@ -1,0 +1,537 @@
+"""The one TOML config: MSP, calendars, tiers, clients with monitors, and input sources.
+
+Loading validates everything up front, so a typo fails before any file is read, with a
+one-line message naming the config file and the dotted key (``qbr.toml:
+tiers.gold.response_minutes.P1: expected a positive number``). The schema is documented
+in README.md ("Configuration"); ``sample_data/qbr.toml`` uses every part of it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from qbr.errors import ConfigError
+from qbr.model import CANONICAL_STATUSES
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SOURCE_KINDS = ("tickets", "status", "outages", "maintenance", "monitors")
+_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def normalise_name(name: str) -> str:
+    """Company-name key (SPEC §7): NFC, NBSP → space, whitespace runs collapsed, trimmed,
+    casefolded. Nothing else: no transliteration (ü ≠ ue), no stripping of legal forms."""
+    text = unicodedata.normalize("NFC", name).replace("\u00a0", " ")
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class HolidayRule:
+    """Public holidays of ``country`` (ISO 3166) and optional ``subdiv`` (e.g. DE/BY)."""
+
+    country: str
+    subdiv: str | None = None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Business hours. ``always`` (24x7) ignores hours and holidays.
+
+    ``hours[i]`` are the ``[start, end)`` wall-clock ranges of weekday ``i`` (Monday = 0)."""
+
+    name: str
+    always: bool
+    hours: tuple[tuple[tuple[time, time], ...], ...] = ((),) * 7
+    holidays: HolidayRule | None = None
+    closed: frozenset[date] = frozenset()
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    """A credit of ``pct`` % of the quarterly fee when critical uptime < ``below`` %."""
+
+    below: float
+    pct: float
+
+
+@dataclass(frozen=True)
+class Tier:
+    """SLA tier: targets in minutes per priority (business minutes of the calendar)."""
+
+    name: str
+    response_minutes: Mapping[str, float]
+    resolution_minutes: Mapping[str, float]
+    calendar: str
+    calendar_by_priority: Mapping[str, str]
+    pause_statuses: frozenset[str]
+    objective_pct: float
+    uptime_guarantee_pct: float
+    credits: tuple[CreditRow, ...]
+
+    @property
+    def priorities(self) -> tuple[str, ...]:
+        """Priority keys in config order (P1 first)."""
+        return tuple(self.response_minutes)
+
+    def calendar_for(self, priority: str) -> str:
+        return self.calendar_by_priority.get(priority, self.calendar)
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    """A client's monitor; ``monitored_from``/``until`` bound an outage list's span."""
+
+    monitor: str
+    critical: bool
+    guarantee_pct: float | None
+    monitored_from: datetime | None
+    monitored_until: datetime | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client of the MSP. ``key`` names its output files; ``name`` is shown as written."""
+
+    key: str
+    name: str
+    tier: str
+    timezone: str
+    locale: str
+    aliases: tuple[str, ...]
+    fee: float
+    currency: str
+    holidays: HolidayRule | None
+    monitors: tuple[MonitorConfig, ...]
+    figures_opt_out: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file and how to read it (SPEC §7)."""
+
+    name: str
+    path: Path
+    kind: str
+    system: str
+    encoding: str
+    delimiter: str
+    date_formats: tuple[str, ...]
+    timezone: str
+    columns: Mapping[str, str]
+    values: Mapping[str, Mapping[str, str]]
+    decimal: str = "."
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The MSP's look. ``folder`` is a template layer; ``logo`` a file inside it."""
+
+    folder: Path | None
+    logo: Path | None
+    primary_color: str
+    accent_color: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated config. ``file`` is the config's name as given (for messages);
+    paths are absolute (relative ones are read against ``base``, the config's folder)."""
+
+    file: str
+    base: Path
+    msp_name: str
+    timezone: str | None
+    brand: Brand
+    calendars: Mapping[str, Calendar]
+    tiers: Mapping[str, Tier]
+    clients: Mapping[str, Client]
+    sources: tuple[Source, ...]
+    min_clients: int = 5
+    figures_locale: str = "en"
+    alias_index: Mapping[str, str] = field(default_factory=dict)
+
+    def client_for_name(self, name: str) -> str | None:
+        """Config key of the client an exported company name belongs to, or ``None``."""
+        return self.alias_index.get(normalise_name(name))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Reader:
+    """Typed access to one TOML table that reports the dotted key on every error."""
+
+    def __init__(self, file: str, data: Mapping[str, Any], prefix: str) -> None:
+        self.file, self.data, self.prefix = file, data, prefix
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def fail(self, name: str, message: str) -> ConfigError:
+        return ConfigError(self.file, self.key(name), message)
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., *,
+            what: str = "") -> Any:
+        if name not in self.data:
+            if default is ...:
+                raise self.fail(name, "missing")
+            return default
+        value = self.data[name]
+        # bool is an int in Python; a number field must not accept true/false.
+        bad_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple)
+                                                             else (kind,))
+        if not isinstance(value, kind) or bad_bool:
+            raise self.fail(name, f"expected {what or _kind_name(kind)}, got {value!r}")
+        return value
+
+    def number(self, name: str, default: Any = ..., *, positive: bool = False) -> Any:
+        value = self.get(name, (int, float), default, what="a number")
+        if value is not None and value is not default and positive and value <= 0:
+            raise self.fail(name, f"expected a positive number, got {value!r}")
+        return float(value) if isinstance(value, int | float) else value
+
+    def table(self, name: str, default: Any = ...) -> _Reader:
+        return _Reader(self.file, self.get(name, dict, default, what="a table"),
+                       self.key(name))
+
+    def unknown(self, allowed: set[str]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "a whole number", float: "a number", dict: "a table",
+             list: "a list", bool: "true or false"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _zone(r: _Reader, name: str, default: Any = ...) -> Any:
+    value = r.get(name, str, default)
+    if value is None or value is default and default is not ...:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise r.fail(name, f"unknown time zone {value!r} (use an IANA name such as "
+                           "'Europe/Berlin')") from None
+    return value
+
+
+def _instant(r: _Reader, name: str) -> datetime | None:
+    value = r.get(name, (str, datetime), None, what="an ISO 8601 instant with offset")
+    if value is None:
+        return None
+    try:
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    except ValueError:
+        raise r.fail(name, f"not an ISO 8601 instant: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise r.fail(name, "needs an offset or Z (naive times are ambiguous)")
+    return parsed
+
+
+def _holiday_rule(r: _Reader, name: str) -> HolidayRule | None:
+    if name not in r.data:
+        return None
+    t = r.table(name)
+    t.unknown({"country", "subdiv"})
+    country = t.get("country", str)
+    subdiv = t.get("subdiv", str, None)
+    import holidays as holidays_lib
+
+    try:
+        holidays_lib.country_holidays(country, subdiv=subdiv, years=2026)
+    except NotImplementedError:
+        raise t.fail("country", f"no public holidays known for {country!r}") from None
+    except Exception as exc:  # holidays raises NotImplementedError or ValueError by version
+        raise t.fail("subdiv", str(exc)) from None
+    return HolidayRule(country, subdiv)
+
+
+# ------------------------------------------------------------------------- sections
+
+
+def _calendar(r: _Reader, name: str) -> Calendar:
+    r.unknown({"type", "hours", "holidays", "closed", "timezone"})
+    kind = r.get("type", str, "hours")
+    if kind == "24x7":
+        return Calendar(name=name, always=True)
+    if kind != "hours":
+        raise r.fail("type", f"expected '24x7' or 'hours', got {kind!r}")
+    hours_t = r.table("hours")
+    hours_t.unknown(set(WEEKDAYS))
+    week = tuple(_day_ranges(hours_t, day) for day in WEEKDAYS)
+    closed: set[date] = set()
+    for i, value in enumerate(r.get("closed", list, [])):
+        try:
+            closed.add(value if isinstance(value, date) else date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise r.fail(f"closed[{i}]", f"expected a date YYYY-MM-DD, got {value!r}") from None
+    return Calendar(name=name, always=False, hours=week, holidays=_holiday_rule(r, "holidays"),
+                    closed=frozenset(closed), timezone=_zone(r, "timezone", None))
+
+
+def _day_ranges(r: _Reader, day: str) -> tuple[tuple[time, time], ...]:
+    ranges: list[tuple[time, time]] = []
+    for i, text in enumerate(r.get(day, list, [])):
+        m = _RANGE.match(text) if isinstance(text, str) else None
+        if not m:
+            raise r.fail(f"{day}[{i}]", f"expected 'HH:MM-HH:MM', got {text!r}")
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        end_is_midnight = (h2, m2) == (24, 0)
+        if h1 > 23 or m1 > 59 or m2 > 59 or (h2 > 23 and not end_is_midnight):
+            raise r.fail(f"{day}[{i}]", f"not a time range: {text!r}")
+        start = time(h1, m1)
+        end = time.max if end_is_midnight else time(h2, m2)
+        if end <= start:
+            raise r.fail(f"{day}[{i}]", f"range ends before it starts or crosses midnight: "
+                                        f"{text!r} (split it at 24:00)")
+        ranges.append((start, end))
+    ranges.sort()
+    for (_, e1), (s2, _) in zip(ranges, ranges[1:], strict=False):
+        if s2 < e1:
+            raise r.fail(day, "opening ranges overlap")
+    return tuple(ranges)
+
+
+def _minutes_table(r: _Reader, name: str) -> dict[str, float]:
+    t = r.table(name)
+    if not t.data:
+        raise r.fail(name, "needs at least one priority")
+    return {p: t.number(p, positive=True) for p in t.data}
+
+
+def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
+    r.unknown({"response_minutes", "resolution_minutes", "calendar", "calendar_by_priority",
+               "pause_statuses", "objective_pct", "uptime_guarantee_pct", "credits"})
+    response = _minutes_table(r, "response_minutes")
+    resolution = _minutes_table(r, "resolution_minutes")
+    if set(response) != set(resolution):
+        raise r.fail("resolution_minutes", "must name the same priorities as response_minutes")
+    calendar = r.get("calendar", str)
+    if calendar not in calendars:
+        raise r.fail("calendar", f"unknown calendar {calendar!r}")
+    by_prio = r.table("calendar_by_priority", {})
+    for prio, cal in by_prio.data.items():
+        if prio not in response:
+            raise by_prio.fail(prio, f"unknown priority (tier has {', '.join(response)})")
+        if cal not in calendars:
+            raise by_prio.fail(prio, f"unknown calendar {cal!r}")
+    pauses = r.get("pause_statuses", list, ["pause", "waiting_customer", "waiting_vendor"])
+    for i, status in enumerate(pauses):
+        if status not in CANONICAL_STATUSES - {"running", "resolved", "closed"}:
+            raise r.fail(f"pause_statuses[{i}]", f"expected one of pause, waiting_customer, "
+                                                  f"waiting_vendor, got {status!r}")
+    credits = []
+    for i, row in enumerate(r.get("credits", list, [])):
+        if not isinstance(row, dict):
+            raise r.fail(f"credits[{i}]", "expected a table {below = 99.9, pct = 5}")
+        cr = _Reader(r.file, row, r.key(f"credits[{i}]"))
+        cr.unknown({"below", "pct"})
+        credits.append(CreditRow(cr.number("below", positive=True), cr.number("pct")))
+    return Tier(
+        name=name, response_minutes=response, resolution_minutes=resolution,
+        calendar=calendar, calendar_by_priority=dict(by_prio.data),
+        pause_statuses=frozenset(pauses), objective_pct=r.number("objective_pct"),
+        uptime_guarantee_pct=r.number("uptime_guarantee_pct"), credits=tuple(credits),
+    )
+
+
+def _monitor(r: _Reader) -> MonitorConfig:
+    r.unknown({"monitor", "critical", "guarantee_pct", "monitored_from", "monitored_until",
+               "aliases"})
+    return MonitorConfig(
+        monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
+        guarantee_pct=r.number("guarantee_pct", None),
+        monitored_from=_instant(r, "monitored_from"),
+        monitored_until=_instant(r, "monitored_until"),
+        aliases=tuple(r.get("aliases", list, [])),
+    )
+
+
+def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
+    r.unknown({"name", "tier", "timezone", "locale", "aliases", "fee", "currency", "holidays",
+               "monitors", "figures_opt_out"})
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
+        raise ConfigError(r.file, r.prefix, "client keys name output files: use lower-case "
+                                            "letters, digits, '-' and '_' (at most 64)")
+    tier = r.get("tier", str)
+    if tier not in tiers:
+        raise r.fail("tier", f"unknown tier {tier!r} (have {', '.join(tiers)})")
+    currency = r.get("currency", str)
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise r.fail("currency", f"expected an ISO 4217 code such as 'EUR', got {currency!r}")
+    monitors = []
+    for i, m in enumerate(r.get("monitors", list, [])):
+        if not isinstance(m, dict):
+            raise r.fail(f"monitors[{i}]", "expected a table")
+        monitors.append(_monitor(_Reader(r.file, m, r.key(f"monitors[{i}]"))))
+    locale = r.get("locale", str, "en")
+    _check_locale(r, locale)
+    return Client(
+        key=key, name=r.get("name", str), tier=tier, timezone=_zone(r, "timezone"),
+        locale=locale, aliases=tuple(r.get("aliases", list, [])),
+        fee=r.number("fee"), currency=currency, holidays=_holiday_rule(r, "holidays"),
+        monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
+    )
+
+
+def _check_locale(r: _Reader, locale: str) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        raise r.fail("locale", f"unknown locale {locale!r} (e.g. 'en', 'de_DE')") from None
+
+
+def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source:
+    r.unknown({"path", "kind", "system", "encoding", "delimiter", "date_format", "timezone",
+               "columns", "values", "decimal", "sheet"})
+    kind = r.get("kind", str)
+    if kind not in SOURCE_KINDS:
+        raise r.fail("kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+    tz = _zone(r, "timezone", None) or default_tz
+    if tz is None:
+        raise r.fail("timezone", "naive timestamps need a time zone: set it on the source "
+                                 "or msp.timezone")
+    fmt = r.get("date_format", (str, list), "%Y-%m-%d %H:%M:%S")
+    delimiter = r.get("delimiter", str, ",")
+    if delimiter not in (",", ";", "\t", "|"):
+        raise r.fail("delimiter", f"expected ',', ';', tab or '|', got {delimiter!r}")
+    decimal = r.get("decimal", str, ".")
+    if decimal not in (".", ","):
+        raise r.fail("decimal", f"expected '.' or ',', got {decimal!r}")
+    encoding = r.get("encoding", str, "utf-8-sig")
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise r.fail("encoding", f"unknown encoding {encoding!r}") from None
+    columns = r.table("columns")
+    values = r.table("values", {})
+    maps = {k: dict(values.table(k).data) for k in values.data}
+    for field_name, mapping in maps.items():
+        for raw, canon in mapping.items():
+            if not isinstance(canon, str):
+                raise values.fail(f"{field_name}.{raw}", "expected a string")
+    for raw, canon in maps.get("status", {}).items():
+        if canon not in CANONICAL_STATUSES:
+            raise values.fail(f"status.{raw!r}", f"expected one of "
+                                                 f"{', '.join(sorted(CANONICAL_STATUSES))}")
+    return Source(
+        name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
+        system=r.get("system", str, name), encoding=encoding,
+        delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
+        timezone=tz, columns={k: str(v) for k, v in columns.data.items()}, values=maps,
+        decimal=decimal, sheet=r.get("sheet", str, None),
+    )
+
+
+def _brand(r: _Reader, base: Path) -> Brand:
+    folder_name = r.get("brand", str, None)
+    folder = (base / folder_name).resolve() if folder_name else None
+    if folder is not None and not folder.is_dir():
+        raise r.fail("brand", f"brand folder not found: {folder}")
+    logo = None
+    logo_name = r.get("logo", str, None)
+    if logo_name is not None:
+        if folder is None:
+            raise r.fail("logo", "a logo needs msp.brand (the folder it lives in)")
+        logo = (folder / logo_name).resolve()
+        # SPEC §8: brand images are checked at load time, inside their layer, by type.
+        if not logo.is_relative_to(folder) or not logo.is_file():
+            raise r.fail("logo", "must be a file inside the brand folder")
+        if logo.suffix.lower() not in _LOGO_SUFFIXES:
+            raise r.fail("logo", "must be a PNG, JPEG or SVG file")
+    colours = {}
+    for key, default in (("primary_color", "#1F3A5F"), ("accent_color", "#2E8B57")):
+        value = r.get(key, str, default)
+        if not _HEX_COLOUR.match(value):
+            raise r.fail(key, "must match #RRGGBB")
+        colours[key] = value
+    return Brand(folder=folder, logo=logo, **colours)
+
+
+def _alias_index(file: str, clients: Mapping[str, Client]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for client in clients.values():
+        for name in (client.key, client.name, *client.aliases):
+            norm = normalise_name(name)
+            other = index.setdefault(norm, client.key)
+            if other != client.key:
+                raise ConfigError(file, f"clients.{client.key}", f"name {name!r} collides with "
+                                  f"client {other!r} after normalisation")
+    return index
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate the TOML config at ``path``. Raises :class:`ConfigError`."""
+    file = Path(path)
+    label = str(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(label, "", "config file not found (pass --config)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(label, "", f"not valid TOML: {exc}") from None
+    return parse_config(data, file.resolve().parent, label)
+
+
+def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -> Config:
+    """Validate an already-parsed TOML document; relative paths are read against ``base``."""
+    root = _Reader(label, data, "")
+    root.unknown({"msp", "figures", "calendars", "tiers", "clients", "sources"})
+    msp = root.table("msp")
+    msp.unknown({"name", "timezone", "brand", "logo", "primary_color", "accent_color",
+                 "locale"})
+    default_tz = _zone(msp, "timezone", None)
+    cal_t = root.table("calendars")
+    calendars = {n: _calendar(cal_t.table(n), n) for n in cal_t.data}
+    tier_t = root.table("tiers")
+    tiers = {n: _tier(tier_t.table(n), n, calendars) for n in tier_t.data}
+    client_t = root.table("clients")
+    clients = {k: _client(client_t.table(k), k, tiers) for k in client_t.data}
+    if not clients:
+        raise root.fail("clients", "needs at least one client")
+    _unique_monitors(label, clients)
+    src_t = root.table("sources")
+    sources = tuple(_source(src_t.table(n), n, base, default_tz) for n in src_t.data)
+    figures = root.table("figures", {})
+    figures.unknown({"min_clients"})
+    locale = msp.get("locale", str, "en")
+    _check_locale(msp, locale)
+    return Config(
+        file=label, base=base, msp_name=msp.get("name", str), timezone=default_tz,
+        brand=_brand(msp, base), calendars=calendars, tiers=tiers, clients=clients,
+        sources=sources, min_clients=figures.get("min_clients", int, 5),
+        figures_locale=locale, alias_index=_alias_index(label, clients),
+    )
+
+
+def _unique_monitors(file: str, clients: Mapping[str, Client]) -> None:
+    seen: dict[str, str] = {}
+    for client in clients.values():
+        for m in client.monitors:
+            for name in (m.monitor, *m.aliases):
+                other = seen.setdefault(normalise_name(name), client.key)
+                if other != client.key or sum(
+                    normalise_name(name) in {normalise_name(x) for x in (mm.monitor, *mm.aliases)}
+                    for mm in client.monitors
+                ) > 1:
+                    raise ConfigError(file, f"clients.{client.key}.monitors",
+                                      f"monitor {name!r} is configured twice")
