@@ -37,10 +37,15 @@ def normalise_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class HolidayRule:
-    """Public holidays of ``country`` (ISO 3166) and optional ``subdiv`` (e.g. DE/BY)."""
+    """Public holidays of ``country`` (ISO 3166) and optional ``subdiv`` (e.g. DE/BY).
+
+    ``categories`` are the ``holidays`` package's categories to close on; the default is
+    its statutory ``public`` list. Bavaria's Assumption Day (15 Aug) is a public holiday
+    only in Catholic-majority municipalities, so a Munich client adds ``"catholic"``."""
 
     country: str
     subdiv: str | None = None
+    categories: tuple[str, ...] = ("public",)
 
 
 @dataclass(frozen=True)
@@ -249,18 +254,19 @@ def _holiday_rule(r: _Reader, name: str) -> HolidayRule | None:
     if name not in r.data:
         return None
     t = r.table(name)
-    t.unknown({"country", "subdiv"})
+    t.unknown({"country", "subdiv", "categories"})
     country = t.get("country", str)
     subdiv = t.get("subdiv", str, None)
+    categories = tuple(t.get("categories", list, ["public"]))
     import holidays as holidays_lib
 
     try:
-        holidays_lib.country_holidays(country, subdiv=subdiv, years=2026)
-    except NotImplementedError:
-        raise t.fail("country", f"no public holidays known for {country!r}") from None
-    except Exception as exc:  # holidays raises NotImplementedError or ValueError by version
-        raise t.fail("subdiv", str(exc)) from None
-    return HolidayRule(country, subdiv)
+        holidays_lib.country_holidays(country, subdiv=subdiv, years=2026,
+                                      categories=categories)
+    except (NotImplementedError, ValueError, KeyError) as exc:
+        # The holidays package says which part is unknown (country, subdivision, category).
+        raise ConfigError(t.file, t.prefix, str(exc).strip("'\"")) from None
+    return HolidayRule(country, subdiv, categories)
 
 
 # ------------------------------------------------------------------------- sections
