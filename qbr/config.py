@@ -8,6 +8,7 @@ in README.md ("Configuration"); ``sample_data/qbr.toml`` uses every part of it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -227,7 +228,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def _zone(r: _Reader, name: str, default: Any = ...) -> Any:
     value = r.get(name, str, default)
-    if value is None or value is default and default is not ...:
+    if value is None or (value is default and default is not ...):
         return value
     try:
         ZoneInfo(value)
@@ -309,7 +310,7 @@ def _day_ranges(r: _Reader, day: str) -> tuple[tuple[time, time], ...]:
                                         f"{text!r} (split it at 24:00)")
         ranges.append((start, end))
     ranges.sort()
-    for (_, e1), (s2, _) in zip(ranges, ranges[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(ranges):
         if s2 < e1:
             raise r.fail(day, "opening ranges overlap")
     return tuple(ranges)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from engine_helpers import ALWAYS, OFFICE, clock, utc
 from hypothesis import given, settings
@@ -11,7 +12,6 @@ from hypothesis import strategies as st
 from qbr.calendar import BusinessClock, clock_spec, local_to_utc
 from qbr.config import Calendar, HolidayRule
 from qbr.intervals import subtract, total_seconds
-from zoneinfo import ZoneInfo
 
 # Exports carry whole seconds; business time is exact at that resolution (epoch seconds
 # are integers in a float's exact range).

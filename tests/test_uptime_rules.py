@@ -18,7 +18,7 @@ CREDITS = (CreditRow(99.9, 5.0), CreditRow(99.5, 10.0), CreditRow(99.0, 20.0))
 
 
 def test_quarter_bounds_are_local_midnights() -> None:
-    assert Q3 == (utc(2026, 6, 30, 22), utc(2026, 9, 30, 22))
+    assert (utc(2026, 6, 30, 22), utc(2026, 9, 30, 22)) == Q3
 
 
 def test_overlapping_outages_count_once() -> None:

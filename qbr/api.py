@@ -1,0 +1,210 @@
+"""What the CLI, scripts and notebooks call. Each function loads, computes and returns a
+plain result; none prints. Errors a user can fix are :class:`qbr.errors.QbrError`.
+
+>>> from qbr import api
+>>> cfg = api.load("sample_data/qbr.toml")                        # doctest: +SKIP
+>>> run = api.metrics(cfg, "2026Q3", as_of="2026-10-05T06:00:00Z")  # doctest: +SKIP
+>>> run.document["clients"][0]["response"]["all"]["attainment_pct"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from qbr.config import Config, load_config
+from qbr.errors import QbrError, UsageError
+from qbr.figures import figures_document
+from qbr.ingest import Dataset, FileReport, load_dataset, read_source
+from qbr.metrics import ClientQuarter, Engine, default_as_of, metrics_document
+from qbr.packbuilder import build_pack
+from qbr.quarters import Quarter, parse_as_of, parse_quarter, parse_quarters
+
+# ------------------------------------------------------------------------- loading
+
+
+def load(config_path: str | Path) -> Config:
+    """Read and validate the config (see README "Configuration")."""
+    return load_config(config_path)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A loaded run: config, dataset and the one ``as_of`` that applies to it (UTC)."""
+
+    config: Config
+    dataset: Dataset
+    as_of: datetime
+    as_of_given: bool
+
+
+def load_inputs(config: Config, as_of: str | datetime | None = None) -> Inputs:
+    """Read every source and fix ``as_of``: the given instant, else the latest observed
+    instant in the inputs (SPEC §3)."""
+    dataset = load_dataset(config)
+    if isinstance(as_of, str):
+        as_of = parse_as_of(as_of)
+    given = as_of is not None
+    return Inputs(config, dataset, as_of if as_of is not None else default_as_of(dataset),
+                  given)
+
+
+# ------------------------------------------------------------------------ validate
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """One source's outcome in ``qbr validate``: its row accounting, or the error that
+    stopped it from being read."""
+
+    name: str
+    file: str
+    report: FileReport | None
+    error: str | None
+
+    @property
+    def clean(self) -> bool:
+        """Everything accepted: nothing unassigned, unclassified or rejected."""
+        r = self.report
+        return self.error is None and r is not None and r.unassigned == 0 and \
+            not r.rejected and not r.unmapped_priorities
+
+
+def validate(config: Config) -> list[SourceCheck]:
+    """Read each source on its own so one broken file does not hide the others."""
+    checks = []
+    for source in config.sources:
+        label = _relative(config, source.path)
+        try:
+            result = read_source(config, source)
+            checks.append(SourceCheck(source.name, label, result.report, None))
+        except QbrError as exc:
+            checks.append(SourceCheck(source.name, label, None, str(exc)))
+    return checks
+
+
+def _relative(config: Config, path: Path) -> str:
+    try:
+        return str(path.relative_to(config.base))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class MetricsRun:
+    """The SPEC §6 document and the computed client quarters behind it."""
+
+    document: dict[str, Any]
+    results: tuple[ClientQuarter, ...]
+    as_of: datetime
+
+
+def client_keys(config: Config, client: str | None) -> list[str]:
+    """All clients in config order, or the one named (a :class:`UsageError` if unknown)."""
+    if client is None:
+        return list(config.clients)
+    if client not in config.clients:
+        raise UsageError(f"unknown client {client!r} (configured: "
+                         f"{', '.join(config.clients)})")
+    return [client]
+
+
+def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None = None,
+            client: str | None = None, inputs: Inputs | None = None) -> MetricsRun:
+    """Compute the metrics JSON for one quarter, for every client or one."""
+    q = parse_quarter(quarter) if isinstance(quarter, str) else quarter
+    keys = client_keys(config, client)
+    run = inputs or load_inputs(config, as_of)
+    engine = Engine(config, run.dataset)
+    results = tuple(engine.client_quarter(k, q, run.as_of) for k in keys)
+    return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of)
+
+
+# ------------------------------------------------------------------- report/batch
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    """One client's pack: the files written, or why it failed."""
+
+    client: str
+    files: tuple[Path, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    as_of: datetime
+    quarter: str
+    outcomes: tuple[ClientOutcome, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> list[ClientOutcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+
+def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
+           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
+           inputs: Inputs | None = None) -> BatchResult:
+    """Write one client's PDF and XLSX for ``quarter`` into ``out_dir``."""
+    keys = client_keys(config, client)
+    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False)
+
+
+def batch(config: Config, quarter: str, out_dir: str | Path = "out",
+          as_of: str | datetime | None = None, template_dir: str | Path | None = None,
+          inputs: Inputs | None = None) -> BatchResult:
+    """Write every client's pack; a client that fails is reported and the rest go on."""
+    return _render(config, list(config.clients), quarter, out_dir, as_of, template_dir,
+                   inputs, isolate=True)
+
+
+def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Path,
+            as_of: str | datetime | None, template_dir: str | Path | None,
+            inputs: Inputs | None, *, isolate: bool) -> BatchResult:
+    from qbr.report import render_pack  # WeasyPrint loads slowly; only commands that render
+
+    q = parse_quarter(quarter)
+    run = inputs or load_inputs(config, as_of)
+    engine = Engine(config, run.dataset)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    layers = (Path(template_dir),) if template_dir else ()
+    outcomes = []
+    for key in keys:
+        try:
+            pack = build_pack(config, run.dataset, engine, key, q, run.as_of)
+            outcomes.append(ClientOutcome(key, tuple(render_pack(pack, out, layers))))
+        except QbrError as exc:
+            if not isolate:
+                raise
+            outcomes.append(ClientOutcome(key, error=str(exc)))
+    return BatchResult(run.as_of, str(q), tuple(outcomes))
+
+
+# ------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class FiguresRun:
+    """The ``qbr.figures/1`` document (README "Figures for sales")."""
+
+    document: dict[str, Any]
+    as_of: datetime
+
+
+def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
+            inputs: Inputs | None = None) -> FiguresRun:
+    """Portfolio figures over a quarter or an inclusive range ``2025Q4..2026Q3``."""
+    qs = parse_quarters(quarters)
+    run = inputs or load_inputs(config, as_of)
+    engine = Engine(config, run.dataset)
+    results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]
+    doc = figures_document(results, qs, run.as_of.isoformat(), config.min_clients)
+    return FiguresRun(doc, run.as_of)

@@ -1,0 +1,30 @@
+"""Readers: export file → :class:`RawTable` (raw rows with provenance, SPEC §7).
+
+Readers read; adapters interpret (STYLE rule 2). This package knows encodings,
+delimiters, sheets, headers and row shapes, nothing about tickets or clients; the
+adapter in :mod:`qbr.ingest` turns the raw rows into canonical records.
+"""
+
+from __future__ import annotations
+
+from qbr.config import Source
+from qbr.io.csvfile import read_csv
+from qbr.io.table import Cell, RawRow, RawTable, build_table, cell_text, normalise_header
+from qbr.io.xlsxfile import read_xlsx
+
+__all__ = ["Cell", "RawRow", "RawTable", "cell_text", "normalise_header", "read_table"]
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_table(source: Source, file: str, id_field: str | None = None) -> RawTable:
+    """Read ``source.path`` (XLSX by suffix, else CSV) and classify its rows.
+
+    ``file`` is the name used in messages (the path as written in the config);
+    ``id_field`` is the canonical field whose cell tells a summary row from data.
+    Raises :class:`qbr.errors.InputError` for problems with the file as a whole."""
+    if source.path.suffix.lower() in XLSX_SUFFIXES:
+        grid = read_xlsx(source.path, file, source.sheet)
+        return build_table(file, grid, source.columns, id_field)
+    records = read_csv(source.path, file, source.encoding, source.delimiter)
+    return build_table(file, records, source.columns, id_field)

