@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 AS_OF  ?= 2026-10-05T06:00:00Z
 QUARTER ?= 2026Q3
 
-.PHONY: demo test lint typecheck check clean venv
+.PHONY: demo test lint clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { echo "error: cannot create a virtual environment; on Debian/Ubuntu run: sudo apt-get install python3-venv" >&2; exit 1; }
@@ -23,16 +23,16 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 venv: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/qbr --config sample_data/qbr.toml batch --quarter $(QUARTER) --as-of $(AS_OF) --out out
+	$(BIN)/qbr batch --config sample_data/qbr.toml --quarter $(QUARTER) --as-of $(AS_OF) --out out
 
-test: $(VENV)/.installed-dev
+# ruff and mypy run first: a style or type error fails the build like a test does.
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check qbr tests sample_data benchmarks
 	$(BIN)/mypy
 
-check: lint test
 
 clean:
 	rm -rf out build dist *.egg-info

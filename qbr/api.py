@@ -9,6 +9,7 @@ plain result; none prints. Errors a user can fix are :class:`qbr.errors.QbrError
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from qbr.ingest import Dataset, FileReport, load_dataset, read_source
 from qbr.metrics import ClientQuarter, Engine, default_as_of, metrics_document
 from qbr.packbuilder import build_pack
 from qbr.quarters import Quarter, parse_as_of, parse_quarter, parse_quarters
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------- loading
 
@@ -136,6 +139,7 @@ class ClientOutcome:
     client: str
     files: tuple[Path, ...] = ()
     error: str | None = None
+    internal: bool = False  # the failure is a bug in qbr, not the client's data
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,12 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
             if not isolate:
                 raise
             outcomes.append(ClientOutcome(key, error=str(exc)))
+        except Exception as exc:  # a bug in one client's pack must not stop the batch
+            if not isolate:
+                raise
+            log.exception("internal error while rendering %s", key)
+            outcomes.append(ClientOutcome(key, error=f"internal error: "
+                                          f"{type(exc).__name__}: {exc}", internal=True))
     return BatchResult(run.as_of, str(q), tuple(outcomes))
 
 

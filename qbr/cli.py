@@ -154,7 +154,7 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
           template_dir: str | None) -> None:
     """Write every client's pack; a failing client is reported and the others go on
-    (exit 1 if any failed).
+    (exit 1 if a client's data failed, 70 if qbr itself failed on a client).
 
     \b
     Example:
@@ -165,6 +165,8 @@ def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
+    if any(o.internal for o in result.failed):
+        sys.exit(EXIT_INTERNAL)
     if result.failed:
         sys.exit(EXIT_PROBLEMS)
 

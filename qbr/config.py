@@ -3,7 +3,7 @@
 Loading validates everything up front, so a typo fails before any file is read, with a
 one-line message naming the config file and the dotted key (``qbr.toml:
 tiers.gold.response_minutes.P1: expected a positive number``). The schema is documented
-in README.md ("Configuration"); ``sample_data/qbr.toml`` uses every part of it.
+in README.md ("Configuration"); ``sample_data/qbr.toml`` is a complete working example.
 """
 
 from __future__ import annotations
@@ -209,6 +209,20 @@ class _Reader:
             raise self.fail(name, f"expected a positive number, got {value!r}")
         return float(value) if isinstance(value, int | float) else value
 
+    def strings(self, name: str, default: Any = ...) -> list[str]:
+        values = self.get(name, list, default, what="a list of strings")
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{name}[{i}]", f"expected a string, got {value!r}")
+        return list(values)
+
+    def pct(self, name: str, default: Any = ...) -> Any:
+        """A percentage in [0, 100]."""
+        value = self.number(name, default)
+        if isinstance(value, float) and not 0.0 <= value <= 100.0:
+            raise self.fail(name, f"expected a percentage from 0 to 100, got {value!r}")
+        return value
+
     def table(self, name: str, default: Any = ...) -> _Reader:
         return _Reader(self.file, self.get(name, dict, default, what="a table"),
                        self.key(name))
@@ -258,7 +272,7 @@ def _holiday_rule(r: _Reader, name: str) -> HolidayRule | None:
     t.unknown({"country", "subdiv", "categories"})
     country = t.get("country", str)
     subdiv = t.get("subdiv", str, None)
-    categories = tuple(t.get("categories", list, ["public"]))
+    categories = tuple(t.strings("categories", ["public"]))
     import holidays as holidays_lib
 
     try:
@@ -339,7 +353,7 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
             raise by_prio.fail(prio, f"unknown priority (tier has {', '.join(response)})")
         if cal not in calendars:
             raise by_prio.fail(prio, f"unknown calendar {cal!r}")
-    pauses = r.get("pause_statuses", list, ["pause", "waiting_customer", "waiting_vendor"])
+    pauses = r.strings("pause_statuses", ["pause", "waiting_customer", "waiting_vendor"])
     for i, status in enumerate(pauses):
         if status not in CANONICAL_STATUSES - {"running", "resolved", "closed"}:
             raise r.fail(f"pause_statuses[{i}]", f"expected one of pause, waiting_customer, "
@@ -350,12 +364,12 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
             raise r.fail(f"credits[{i}]", "expected a table {below = 99.9, pct = 5}")
         cr = _Reader(r.file, row, r.key(f"credits[{i}]"))
         cr.unknown({"below", "pct"})
-        credits.append(CreditRow(cr.number("below", positive=True), cr.number("pct")))
+        credits.append(CreditRow(cr.pct("below"), cr.pct("pct")))
     return Tier(
         name=name, response_minutes=response, resolution_minutes=resolution,
         calendar=calendar, calendar_by_priority=dict(by_prio.data),
-        pause_statuses=frozenset(pauses), objective_pct=r.number("objective_pct"),
-        uptime_guarantee_pct=r.number("uptime_guarantee_pct"), credits=tuple(credits),
+        pause_statuses=frozenset(pauses), objective_pct=r.pct("objective_pct"),
+        uptime_guarantee_pct=r.pct("uptime_guarantee_pct"), credits=tuple(credits),
     )
 
 
@@ -364,10 +378,10 @@ def _monitor(r: _Reader) -> MonitorConfig:
                "aliases"})
     return MonitorConfig(
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
-        guarantee_pct=r.number("guarantee_pct", None),
+        guarantee_pct=r.pct("guarantee_pct", None),
         monitored_from=_instant(r, "monitored_from"),
         monitored_until=_instant(r, "monitored_until"),
-        aliases=tuple(r.get("aliases", list, [])),
+        aliases=tuple(r.strings("aliases", [])),
     )
 
 
@@ -392,10 +406,17 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
     _check_locale(r, locale)
     return Client(
         key=key, name=r.get("name", str), tier=tier, timezone=_zone(r, "timezone"),
-        locale=locale, aliases=tuple(r.get("aliases", list, [])),
-        fee=r.number("fee"), currency=currency, holidays=_holiday_rule(r, "holidays"),
+        locale=locale, aliases=tuple(r.strings("aliases", [])),
+        fee=_fee(r), currency=currency, holidays=_holiday_rule(r, "holidays"),
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
     )
+
+
+def _fee(r: _Reader) -> float:
+    fee: float = r.number("fee")
+    if fee < 0:
+        raise r.fail("fee", f"expected a fee of 0 or more, got {fee!r}")
+    return fee
 
 
 def _check_locale(r: _Reader, locale: str) -> None:
@@ -417,7 +438,8 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
     if tz is None:
         raise r.fail("timezone", "naive timestamps need a time zone: set it on the source "
                                  "or msp.timezone")
-    fmt = r.get("date_format", (str, list), "%Y-%m-%d %H:%M:%S")
+    fmt = r.get("date_format", str, None) if isinstance(r.data.get("date_format"), str) \
+        else r.strings("date_format", ["%Y-%m-%d %H:%M:%S"])
     delimiter = r.get("delimiter", str, ",")
     if delimiter not in (",", ";", "\t", "|"):
         raise r.fail("delimiter", f"expected ',', ';', tab or '|', got {delimiter!r}")
@@ -518,16 +540,32 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     _unique_monitors(label, clients)
     src_t = root.table("sources")
     sources = tuple(_source(src_t.table(n), n, base, default_tz) for n in src_t.data)
+    _check_priority_maps(label, sources, tiers)
     figures = root.table("figures", {})
     figures.unknown({"min_clients"})
+    min_clients = figures.get("min_clients", int, 5)
+    if min_clients < 1:
+        raise figures.fail("min_clients", f"expected 1 or more, got {min_clients!r}")
     locale = msp.get("locale", str, "en")
     _check_locale(msp, locale)
     return Config(
         file=label, base=base, msp_name=msp.get("name", str), timezone=default_tz,
         brand=_brand(msp, base), calendars=calendars, tiers=tiers, clients=clients,
-        sources=sources, min_clients=figures.get("min_clients", int, 5),
+        sources=sources, min_clients=min_clients,
         figures_locale=locale, alias_index=_alias_index(label, clients),
     )
+
+
+def _check_priority_maps(file: str, sources: tuple[Source, ...],
+                         tiers: Mapping[str, Tier]) -> None:
+    """A priority map target no tier knows is a typo (``P9``), not an unclassified ticket."""
+    known = {p for tier in tiers.values() for p in tier.priorities}
+    for source in sources:
+        for raw, target in source.values.get("priority", {}).items():
+            if target not in known:
+                raise ConfigError(file, f"sources.{source.name}.values.priority.{raw!r}",
+                                  f"{target!r} is no tier's priority (tiers have "
+                                  f"{', '.join(sorted(known))})")
 
 
 def _unique_monitors(file: str, clients: Mapping[str, Client]) -> None:

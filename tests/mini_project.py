@@ -2,7 +2,8 @@
 outages and maintenance. Used by the CLI and end-to-end tests.
 
 Client ``acme`` (gold, Europe/Berlin). Office calendar Mon–Fri 08–12 + 13–17, P1 on 24x7.
-Tickets of 2026Q3 (times UTC, CEST = UTC+2):
+Tickets of 2026Q3 (times UTC, CEST = UTC+2); T-1 and T-5 (both breached, so both in the
+PDF's breach list) carry hostile titles:
 
 - T-1 P2 created Fri 2026-07-03 14:30Z (16:30), response Mon 07-06 06:45Z (08:45):
   30 + 45 = 75 business min > 60 → response breached; resolved Mon 07-06 08:00Z (10:00):
@@ -92,11 +93,11 @@ columns = { client = "Client", start = "Start", end = "End", reason = "Reason" }
 """
 
 TICKETS = f"""Ticket,Company,Priority,Created,Responded,Resolved,Closed,Status,Title
-T-1,ACME GmbH,P2,2026-07-03T14:30:00Z,2026-07-06T06:45:00Z,2026-07-06T08:00:00Z,,Resolved,Printer jam
+T-1,ACME GmbH,P2,2026-07-03T14:30:00Z,2026-07-06T06:45:00Z,2026-07-06T08:00:00Z,,Resolved,"{HOSTILE_TITLE.replace('"', '""')}"
 T-2,acme,P1,2026-07-04T10:00:00Z,2026-07-04T10:10:00Z,2026-07-04T12:00:00Z,2026-07-06T12:00:00Z,Closed,Firewall down
-T-3,ACME GmbH,P3,2026-07-07T07:00:00Z,2026-07-07T07:30:00Z,2026-07-07T13:00:00Z,,Resolved,"{HOSTILE_TITLE.replace('"', '""')}"
-T-4,ACME GmbH,Prio X,2026-07-08T07:00:00Z,,,,Open,"{FORMULA_TITLE.replace('"', '""')}"
-T-5,ACME GmbH,P4,2026-09-29T07:00:00Z,,,,Open,Still open
+T-3,ACME GmbH,P3,2026-07-07T07:00:00Z,2026-07-07T07:30:00Z,2026-07-07T13:00:00Z,,Resolved,Printer jam
+T-4,ACME GmbH,Prio X,2026-07-08T07:00:00Z,,,,Open,Unmapped priority
+T-5,ACME GmbH,P4,2026-09-29T07:00:00Z,,,,Open,"{FORMULA_TITLE.replace('"', '""')}"
 G-1,Globex,P2,2026-07-08T07:00:00Z,,,,Open,Not our client
 """
 

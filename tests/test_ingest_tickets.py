@@ -71,11 +71,12 @@ def test_adversarial_28_ids_are_exact_strings(tmp_path: Path) -> None:
 def test_adversarial_38_unmapped_priority_is_unclassified_and_counted(tmp_path: Path) -> None:
     body = "".join(f"{i},ACME GmbH,{p},2025-07-01 10:00,x\n" for i, p in enumerate(
         ["P1 - Kritisch", "Critical", "1", "Prio A", "Prio A", "Low"], 1))
-    values = {"priority": {"P1 - Kritisch": "P1", "Critical": "P1", "1": "P1", "Low": "P7"}}
+    values = {"priority": {"P1 - Kritisch": "P1", "Critical": "P1", "1": "P1"}}
     data = _load(tmp_path, body, values=values)
     assert [t.priority for t in data.tickets] == ["P1", "P1", "P1", None, None, None]
     assert data.files[0].accepted == 6
-    # "Low" maps to P7, which the client's tier does not have: unclassified too.
+    # "Low" is not in the map either. (A map *target* no tier has, e.g. "P7", is a config
+    # error: tests/test_config.py.)
     assert data.files[0].unmapped_priorities == {"Prio A": 2, "Low": 1}
     assert data.tickets[3].priority_raw == "Prio A"
 

@@ -151,9 +151,17 @@ def build_context(pack: Pack, fmt: Formatters, default_logo_url: str) -> dict[st
                 _("Page {page} of {pages}"), {"page": "page", "pages": "pages"}
             ),
         },
+        "pause_labels": pause_labels(pack, _),
         "quarter_last_day": pack.quarter_end - timedelta(seconds=1),
         "generated_note": _as_of_label(pack.as_of, fmt),
     }
+
+
+def pause_labels(pack: Pack, _: Any) -> list[str]:
+    """The tier's pause statuses in the reader's language (canonical keys are for configs)."""
+    names = {"pause": _("paused"), "waiting_customer": _("waiting on the customer"),
+             "waiting_vendor": _("waiting on a vendor")}
+    return [names.get(status, status) for status in pack.pause_statuses]
 
 
 def _as_of_label(as_of: datetime, fmt: Formatters) -> str:
