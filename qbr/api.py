@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qbr.config import Config, load_config
-from qbr.errors import QbrError, UsageError
+from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.figures import figures_document
 from qbr.ingest import Dataset, FileReport, load_dataset, read_source
 from qbr.metrics import ClientQuarter, Engine, default_as_of, metrics_document
@@ -169,10 +169,22 @@ def batch(config: Config, quarter: str, out_dir: str | Path = "out",
                    inputs, isolate=True)
 
 
+def _renderer() -> Any:
+    """Import the renderer on demand (WeasyPrint loads slowly and needs Pango, which only
+    the commands that write packs should require)."""
+    try:
+        from qbr.report import render_pack
+    except OSError as exc:  # WeasyPrint raises OSError when it cannot dlopen Pango/GObject
+        raise SystemDependencyError(
+            f"cannot render PDFs: {exc}. Install WeasyPrint's system libraries, e.g. on "
+            "Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
+    return render_pack
+
+
 def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Path,
             as_of: str | datetime | None, template_dir: str | Path | None,
             inputs: Inputs | None, *, isolate: bool) -> BatchResult:
-    from qbr.report import render_pack  # WeasyPrint loads slowly; only commands that render
+    render_pack = _renderer()
 
     q = parse_quarter(quarter)
     run = inputs or load_inputs(config, as_of)

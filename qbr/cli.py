@@ -1,6 +1,7 @@
 """The ``qbr`` command: a shell over :mod:`qbr.api`. Each command parses options, calls one
 library function and prints. Exit codes (README "Exit codes"): 0 ok; 1 a check found
 problems (``validate --strict``) or a batch client failed; 2 usage; 65 bad input data;
+69 a system library is missing;
 70 internal error; 78 bad config."""
 
 from __future__ import annotations

@@ -39,3 +39,9 @@ class UsageError(QbrError):
     """A command-line value is wrong (bad quarter, naive --as-of, unknown client)."""
 
     exit_code = 2
+
+
+class SystemDependencyError(QbrError):
+    """A system library is missing (WeasyPrint's Pango); the message says what to install."""
+
+    exit_code = 69  # EX_UNAVAILABLE

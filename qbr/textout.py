@@ -28,8 +28,9 @@ def validate_lines(checks: Sequence[SourceCheck]) -> Iterable[str]:
                f"unassigned {r.unassigned}, rejected {sum(r.rejected.values())}")
         if r.rejected:
             yield f"  rejected: {_counts(r.rejected)}"
+        what = "company" if r.kind in ("tickets", "monitors") else "name"
         for name, n in sorted(r.unassigned_names.items(), key=lambda kv: -kv[1]):
-            yield f"  unassigned company {name!r} in {n} rows"
+            yield f"  unassigned {what} {name!r} in {n} rows (no configured client or monitor)"
         for prio, n in sorted(r.unmapped_priorities.items(), key=lambda kv: -kv[1]):
             yield f"  unmapped priority {prio!r} in {n} rows (accepted as unclassified)"
         if r.warnings:

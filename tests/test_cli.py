@@ -67,7 +67,7 @@ def test_validate_accounts_for_every_row(project: Path) -> None:
     assert code == 0
     assert "tickets.csv [tickets, tickets]: read 6, accepted 5, unassigned 1, rejected 0" \
         in out
-    assert "unassigned company 'Globex' in 1 rows" in out
+    assert "unassigned company 'Globex' in 1 rows (no configured client or monitor)" in out
     assert "unmapped priority 'Prio X' in 1 rows (accepted as unclassified)" in out
 
 
