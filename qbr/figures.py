@@ -79,7 +79,7 @@ def _add_value(pool: _Pool, client: str, value: float) -> None:
 
 
 _METHODS = {
-    "uptime": ("Critical systems uptime", "%", "monitors",
+    "uptime": ("Critical systems uptime", "%", "monitor_quarters",
                "Time-weighted uptime of every critical monitor, maintenance windows excluded, "
                "rounded down."),
     "response_median": ("Median first response", "min", "tickets",

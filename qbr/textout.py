@@ -92,8 +92,8 @@ def figures_markdown(doc: dict[str, Any]) -> str:
             value = f"{f['value']} %"
         else:
             value = f"{f['value']} min"
-        based = f.get("tickets", f.get("monitors", 0))
-        unit = "tickets" if "tickets" in f else "monitors"
+        based = f.get("tickets", f.get("monitor_quarters", 0))
+        unit = "tickets" if "tickets" in f else "monitor-quarters"
         lines.append(f"| {f['label']} | {value} | {f['clients']} | {based} {unit} | "
                      f"{f['method']} |")
     return "\n".join(lines)

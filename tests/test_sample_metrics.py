@@ -98,3 +98,17 @@ def test_credit_owed_when_critical_uptime_below_threshold(inputs: api.Inputs) ->
     assert 99.5 <= crit < 99.9
     assert c["credits"]["pct"] == 5.0
     assert c["credits"]["amount"] == 710.0  # 14,200 × 5 % = 710.00
+
+
+def test_figures_name_no_client_and_skip_opt_outs(inputs: api.Inputs) -> None:
+    from qbr.textout import figures_markdown
+
+    doc = api.figures(inputs.config, "2025Q4..2026Q3", inputs=inputs).document
+    text = json.dumps(doc, ensure_ascii=False) + figures_markdown(doc)
+    for client in inputs.config.clients.values():
+        assert client.key not in text and client.name not in text
+    # kanzlei-hofmann opts out: 8 of the 9 clients contribute at most.
+    assert doc["clients"] == 8
+    assert all(f["clients"] <= 8 for f in doc["figures"])
+    uptime = next(f for f in doc["figures"] if f["id"] == "uptime")
+    assert uptime["value"] <= uptime["exact"]  # rounded down
