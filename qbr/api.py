@@ -19,7 +19,7 @@ from typing import Any
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.figures import figures_document
-from qbr.ingest import Dataset, FileReport, load_dataset, read_source
+from qbr.ingest import Dataset, FileReport, load_dataset, read_source, source_label
 from qbr.metrics import ClientQuarter, Engine, default_as_of, metrics_document
 from qbr.packbuilder import build_pack
 from qbr.quarters import Quarter, parse_as_of, parse_quarter, parse_quarters
@@ -80,20 +80,13 @@ def validate(config: Config) -> list[SourceCheck]:
     """Read each source on its own so one broken file does not hide the others."""
     checks = []
     for source in config.sources:
-        label = _relative(config, source.path)
+        label = source_label(config, source)
         try:
             result = read_source(config, source)
             checks.append(SourceCheck(source.name, label, result.report, None))
         except QbrError as exc:
             checks.append(SourceCheck(source.name, label, None, str(exc)))
     return checks
-
-
-def _relative(config: Config, path: Path) -> str:
-    try:
-        return str(path.relative_to(config.base))
-    except ValueError:
-        return str(path)
 
 
 # ------------------------------------------------------------------------- metrics

@@ -141,7 +141,8 @@ def _measure_block(rows: Sequence[TicketRow], tier: Tier, measure: str) -> dict[
     """The SPEC §6 ``response``/``resolution`` object: per priority and pooled ``all``."""
     block: dict[str, Any] = {}
     totals = {"met": 0, "breached": 0, "pending": 0}
-    for prio, targets in ((p, getattr(tier, f"{measure}_minutes")) for p in tier.priorities):
+    targets = getattr(tier, f"{measure}_minutes")
+    for prio in tier.priorities:
         measures = [getattr(r, measure) for r in rows if r.priority == prio]
         counts = {s: sum(m.state == s for m in measures) for s in totals}
         done = [m.elapsed_minutes for m in measures if m.event_at is not None]

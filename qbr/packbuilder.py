@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from qbr.calendar import clock_spec
-from qbr.config import Calendar, Config, Tier
+from qbr.config import Calendar, Config, HolidayRule, Tier
 from qbr.ingest import Dataset
 from qbr.metrics import ClientQuarter, Engine
 from qbr.pack import CalendarNote, DataNote, FileCounts, HistoryPoint, Pack
@@ -56,7 +56,7 @@ def _data_note(dataset: Dataset, current: ClientQuarter, as_of: datetime) -> Dat
 
 
 def _calendar_notes(config: Config, tier: Tier, client_zone: str,
-                    client_holidays: object) -> tuple[CalendarNote, ...]:
+                    client_holidays: HolidayRule | None) -> tuple[CalendarNote, ...]:
     """One line per calendar the tier uses, with the priorities that run on it."""
     users: dict[str, list[str]] = {}
     for prio in tier.priorities:
@@ -64,7 +64,7 @@ def _calendar_notes(config: Config, tier: Tier, client_zone: str,
     notes = []
     for name, prios in users.items():
         cal = config.calendars[name]
-        spec = clock_spec(cal, client_zone, client_holidays)  # type: ignore[arg-type]
+        spec = clock_spec(cal, client_zone, client_holidays)
         notes.append(CalendarNote(
             name=name, priorities=tuple(prios), always=cal.always, timezone=spec.timezone,
             hours=_hours(cal), holidays=spec.describe_holidays(),
