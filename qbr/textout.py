@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qbr.figures import round_down
+from qbr.display import truncate
 
 if TYPE_CHECKING:
     from qbr.api import BatchResult, SourceCheck
@@ -42,8 +42,9 @@ def validate_lines(checks: Sequence[SourceCheck]) -> Iterable[str]:
 
 
 def _pct(value: float | None, places: int) -> str:
-    """Display truncates toward zero (SPEC §6), so a shown value never flatters."""
-    return "—" if value is None else f"{round_down(value, places):.{places}f}"
+    """Display truncates toward zero (SPEC §6), the same rule as the PDF and workbook."""
+    shown = truncate(value, places)
+    return "—" if shown is None else f"{shown:.{places}f}"
 
 
 def metrics_table(doc: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from qbr.display import truncate
 from qbr.report.formatters import (
     DASH,
     Formatters,
@@ -14,7 +15,6 @@ from qbr.report.formatters import (
     css_counter_text,
     css_string,
     round_money,
-    truncate,
 )
 from qbr.report.i18n import load_translations
 

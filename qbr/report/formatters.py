@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -29,30 +29,13 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_currency, format_decimal, get_currency_precision, parse_pattern
 from markupsafe import Markup
 
-DASH = "—"
+from qbr.display import NOISE_PLACES, truncate
 
-# Floats carry binary noise (100 * 19 / 20 may come out as 94.99999999999999). Values are
-# first rounded to this many decimals — far below anything measurable (one second of
-# downtime in a quarter is 1e-5 %) — then truncated, so noise never costs a digit.
-_NOISE_PLACES = 9
+DASH = "—"
 
 # C0 controls except tab/newline, DEL and C1, bidi embeddings/overrides/isolates (ADVERSARIAL 8).
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-
-
-def truncate(value: float | Decimal | None, places: int) -> Decimal | None:
-    """``value`` truncated toward zero to ``places`` decimals, exactly (Decimal).
-
-    ``truncate(99.999, 2) == Decimal("99.99")``; ``truncate(99.95, 1) == Decimal("99.9")``.
-    None, NaN and infinities give None."""
-    if value is None:
-        return None
-    exact = value if isinstance(value, Decimal) else Decimal(float(value))
-    if not exact.is_finite():
-        return None
-    denoised = exact.quantize(Decimal(1).scaleb(-_NOISE_PLACES), rounding=ROUND_HALF_EVEN)
-    return denoised.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
 
 
 def round_money(amount: float | Decimal | None, currency: str) -> Decimal | None:
@@ -171,7 +154,7 @@ class Formatters:
         _ = self.translations.gettext
         if 0 < minutes < 1:
             return _("< 1 min")
-        whole = math.ceil(round(minutes, _NOISE_PLACES))
+        whole = math.ceil(round(minutes, NOISE_PLACES))
         hours, rest = divmod(whole, 60)
         if hours == 0:
             return _("%(m)d min") % {"m": rest}

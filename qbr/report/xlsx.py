@@ -21,9 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qbr.display import truncate
 from qbr.pack import Pack, TicketRow
 from qbr.report.context import brand_colours, priority_keys
-from qbr.report.formatters import Formatters, round_money, truncate
+from qbr.report.formatters import Formatters, round_money
 from qbr.report.xlsx_cells import keep_carriage_returns, put, put_text
 
 MINUTES = "#,##0.0"
