@@ -19,7 +19,14 @@ from typing import Any
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.figures import figures_document
-from qbr.ingest import Dataset, FileReport, load_dataset, read_source, source_label
+from qbr.ingest import (
+    Dataset,
+    FileReport,
+    Rejection,
+    load_dataset,
+    read_source,
+    source_label,
+)
 from qbr.metrics import ClientQuarter, Engine, default_as_of, metrics_document
 from qbr.packbuilder import build_pack
 from qbr.quarters import Quarter, parse_as_of, parse_quarter, parse_quarters
@@ -67,6 +74,7 @@ class SourceCheck:
     file: str
     report: FileReport | None
     error: str | None
+    rejections: tuple[Rejection, ...] = ()  # this file's rejected rows, in row order
 
     @property
     def clean(self) -> bool:
@@ -77,13 +85,27 @@ class SourceCheck:
 
 
 def validate(config: Config) -> list[SourceCheck]:
-    """Read each source on its own so one broken file does not hide the others."""
+    """Account for every row exactly as a run does (:func:`load_dataset`, so status rows
+    follow their ticket into accepted, unassigned or ``unknown-ticket``). When a file
+    cannot be read, each source is read on its own instead, so one broken file does not
+    hide the others; the counts of the readable ones are then those of the file alone."""
+    try:
+        dataset = load_dataset(config)
+    except QbrError:
+        return _check_each_source(config)
+    return [SourceCheck(source.name, report.file, report, None,
+                        tuple(r for r in dataset.rejections if r.file == report.file))
+            for source, report in zip(config.sources, dataset.files, strict=True)]
+
+
+def _check_each_source(config: Config) -> list[SourceCheck]:
     checks = []
     for source in config.sources:
         label = source_label(config, source)
         try:
             result = read_source(config, source)
-            checks.append(SourceCheck(source.name, label, result.report, None))
+            checks.append(SourceCheck(source.name, label, result.report, None,
+                                      tuple(sorted(result.rejections, key=lambda r: r.row))))
         except QbrError as exc:
             checks.append(SourceCheck(source.name, label, None, str(exc)))
     return checks

@@ -28,17 +28,31 @@ def validate_lines(checks: Sequence[SourceCheck]) -> Iterable[str]:
                f"unassigned {r.unassigned}, rejected {sum(r.rejected.values())}")
         if r.rejected:
             yield f"  rejected: {_counts(r.rejected)}"
-        what = "company" if r.kind in ("tickets", "monitors") else "name"
+            yield from _rejected_rows(c)
+        # Outage and maintenance rows name a monitor (or a client); the others a company.
+        what = "name" if r.kind in ("outages", "maintenance") else "company"
         for name, n in sorted(r.unassigned_names.items(), key=lambda kv: -kv[1]):
             yield f"  unassigned {what} {name!r} in {n} rows (no configured client or monitor)"
         for prio, n in sorted(r.unmapped_priorities.items(), key=lambda kv: -kv[1]):
             yield f"  unmapped priority {prio!r} in {n} rows (accepted as unclassified)"
         if r.warnings:
             yield f"  warnings: {len(r.warnings)}"
-            for w in r.warnings[:5]:
+            for w in r.warnings[:SHOWN_ROWS]:
                 yield f"    {w.file}, row {w.row}, column {w.column!r}: {w.message}"
-            if len(r.warnings) > 5:
-                yield f"    … and {len(r.warnings) - 5} more"
+            if len(r.warnings) > SHOWN_ROWS:
+                yield f"    … and {len(r.warnings) - SHOWN_ROWS} more"
+
+
+SHOWN_ROWS = 10  # per file and list; the rest is counted, never dropped silently
+
+
+def _rejected_rows(check: SourceCheck) -> Iterable[str]:
+    """The first rejected rows with row, column and reason, then how many more."""
+    for rej in check.rejections[:SHOWN_ROWS]:
+        column = f", column {rej.column!r}" if rej.column else ""
+        yield f"    row {rej.row}{column}: {rej.reason}: {rej.detail}"
+    if len(check.rejections) > SHOWN_ROWS:
+        yield f"    … and {len(check.rejections) - SHOWN_ROWS} more rejected rows"
 
 
 def _pct(value: float | None, places: int) -> str:

@@ -71,6 +71,33 @@ def test_validate_accounts_for_every_row(project: Path) -> None:
     assert "unmapped priority 'Prio X' in 1 rows (accepted as unclassified)" in out
 
 
+def test_validate_status_rows_follow_their_ticket(project: Path) -> None:
+    # G-1 belongs to Globex (no client): its status row is unassigned, as in a run.
+    code, out, _ = run("validate", "--config", str(project))
+    assert code == 0
+    assert "status.csv [status, status]: read 5, accepted 4, unassigned 1, rejected 0" in out
+    assert "unassigned company 'Globex' in 1 rows" in out.split("status.csv", 1)[1]
+
+
+def test_validate_lists_rejected_rows_with_row_and_column(project: Path) -> None:
+    with (project.parent / "tickets.csv").open("a", encoding="utf-8") as f:
+        f.write("T-9,ACME GmbH,P2,31.12.2026 14:05,,,,Open,x\n")
+    code, out, _ = run("validate", "--config", str(project))
+    assert code == 0
+    assert "tickets.csv [tickets, tickets]: read 7, accepted 5, unassigned 1, rejected 1" \
+        in out
+    assert ("    row 8, column 'Created': bad-date: '31.12.2026 14:05' matches none of the "
+            "accepted formats '%Y-%m-%dT%H:%M:%S%z'") in out
+
+
+def test_validate_reports_other_files_when_one_is_broken(project: Path) -> None:
+    (project.parent / "outages.csv").unlink()
+    code, out, _ = run("validate", "--config", str(project))
+    assert code == 65
+    assert "outages.csv [outages]: ERROR outages.csv:" in out
+    assert "tickets.csv [tickets, tickets]: read 6, accepted 5, unassigned 1" in out
+
+
 def test_validate_strict_fails_on_unassigned(project: Path) -> None:
     code, _, err = run("validate", "--config", str(project), "--strict")
     assert code == 1
