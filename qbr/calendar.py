@@ -26,6 +26,7 @@ import holidays as holidays_lib
 import numpy as np
 
 from qbr.config import Calendar, HolidayRule
+from qbr.localtime import localise
 
 
 @dataclass(frozen=True)
@@ -63,31 +64,12 @@ def _epoch(t: datetime) -> float:
 
 
 def local_to_utc(day: date, wall: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time. In the repeated autumn hour the first
-    occurrence is taken (fold=0); a wall time in the skipped spring hour maps to the first
-    valid instant after the gap (SPEC §2), so an opening range never gains or loses more
-    than the real hour that the clock change removes."""
+    """The UTC instant of a local wall-clock time, under the SPEC §2 DST policy
+    (:func:`qbr.localtime.localise`), so an opening range never gains or loses more than
+    the real hour that the clock change removes. ``time.max`` stands for 24:00."""
     if wall == time.max:  # "24:00": the next local midnight
         return local_to_utc(day + timedelta(days=1), time(0, 0), zone)
-    local = datetime.combine(day, wall, tzinfo=zone)
-    utc = local.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        # Nonexistent wall time: zoneinfo resolves it with the pre-gap offset, landing
-        # after the gap; the first valid minute is the gap's end, which is that instant
-        # normalised and cut to the hour of the jump.
-        utc = _gap_end(local, zone)
-    return utc
-
-
-def _gap_end(local: datetime, zone: ZoneInfo) -> datetime:
-    """First valid UTC instant after the spring-forward gap that contains ``local``."""
-    probe = local.replace(tzinfo=None)
-    for minutes in range(1, 24 * 60):
-        candidate = (probe + timedelta(minutes=minutes)).replace(tzinfo=zone)
-        back = candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        if back == candidate.replace(tzinfo=None):
-            return candidate.astimezone(UTC)
-    raise ValueError(f"no valid local time after {local}")  # pragma: no cover
+    return localise(datetime.combine(day, wall), zone)[0]
 
 
 @cache

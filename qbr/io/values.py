@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from qbr.io.table import Cell, cell_text
+from qbr.localtime import localise as localise  # re-exported: readers' one DST policy
 
 _NUMBER = {
     ".": re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"),
@@ -51,40 +52,6 @@ def _to_utc(value: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
     if value.tzinfo is not None:
         return value.astimezone(UTC), ""
     return localise(value, zone)
-
-
-def localise(naive: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
-    """Read a wall-clock time in ``zone`` (SPEC §2) and return it in UTC with a warning.
-
-    In the repeated autumn hour the first occurrence (``fold=0``) is taken; a time in the
-    skipped spring hour moves forward to the first valid minute (02:30 on 2025-03-30 in
-    Europe/Berlin → 03:00 CEST). Either case returns a warning text; otherwise ""."""
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return first.astimezone(UTC), ""
-    if _exists(naive, zone):
-        note = (f"ambiguous local time {naive:%Y-%m-%d %H:%M} in {zone.key} (repeated hour), "
-                f"assumed the first occurrence ({first.tzname()}, {_offset(first)})")
-        return first.astimezone(UTC), note
-    shifted = naive.replace(second=0, microsecond=0)
-    while not _exists(shifted, zone):
-        shifted += timedelta(minutes=1)
-    moved = shifted.replace(tzinfo=zone)
-    note = (f"nonexistent local time {naive:%Y-%m-%d %H:%M} in {zone.key} (skipped hour), "
-            f"moved forward to {shifted:%H:%M} {moved.tzname()} ({_offset(moved)})")
-    return moved.astimezone(UTC), note
-
-
-def _exists(naive: datetime, zone: ZoneInfo) -> bool:
-    """Whether the wall-clock time occurs in ``zone`` (it survives a round trip)."""
-    back = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-    return back.replace(tzinfo=None) == naive
-
-
-def _offset(value: datetime) -> str:
-    text = value.strftime("%z")
-    return f"{text[:3]}:{text[3:]}"
 
 
 def parse_number(cell: Cell, decimal: str) -> float:
