@@ -113,11 +113,16 @@ class _Context:
     table: RawTable
     zone: ZoneInfo
     monitors: MonitorIndex
+    maps: dict[str, dict[str, str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Built once per file, not per row: value-map keys compare after strip.
+        self.maps = {name: {k.strip(): v for k, v in values.items()}
+                     for name, values in self.source.values.items()}
 
     def mapped(self, name: str) -> dict[str, str] | None:
         """The source's value map for ``name``; keys compare after strip (exact case)."""
-        values = self.source.values.get(name)
-        return None if values is None else {k.strip(): v for k, v in values.items()}
+        return self.maps.get(name)
 
 
 class _Row:
