@@ -75,6 +75,7 @@ class SourceCheck:
     report: FileReport | None
     error: str | None
     rejections: tuple[Rejection, ...] = ()  # this file's rejected rows, in row order
+    exit_code: int = 0  # of the error: 65 for the file, 78 for its config entry
 
     @property
     def clean(self) -> bool:
@@ -107,7 +108,8 @@ def _check_each_source(config: Config) -> list[SourceCheck]:
             checks.append(SourceCheck(source.name, label, result.report, None,
                                       tuple(sorted(result.rejections, key=lambda r: r.row))))
         except QbrError as exc:
-            checks.append(SourceCheck(source.name, label, None, str(exc)))
+            checks.append(SourceCheck(source.name, label, None, str(exc),
+                                      exit_code=exc.exit_code))
     return checks
 
 

@@ -92,8 +92,9 @@ def validate(config_path: str, strict: bool) -> None:
     checks = api.validate(api.load(config_path))
     for line in validate_lines(checks):
         click.echo(line)
-    if any(c.error for c in checks):
-        sys.exit(QbrError.exit_code)
+    failed = [c.exit_code for c in checks if c.error is not None]
+    if failed:
+        sys.exit(max(failed))
     if strict and not all(c.clean for c in checks):
         click.echo("strict: some rows were not accepted", err=True)
         sys.exit(EXIT_PROBLEMS)

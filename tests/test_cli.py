@@ -98,6 +98,15 @@ def test_validate_reports_other_files_when_one_is_broken(project: Path) -> None:
     assert "tickets.csv [tickets, tickets]: read 6, accepted 5, unassigned 1" in out
 
 
+def test_validate_column_map_error_is_a_config_error(tmp_path: Path) -> None:
+    path = write_mini_project(tmp_path, CONFIG.replace('reason = "Reason" }',
+                                                       'reason = "Reason", bogus = "X" }', 1))
+    code, out, _ = run("validate", "--config", str(path))
+    assert code == 78
+    assert "outages.csv [outages]: ERROR " in out and "sources.outages.columns: unknown " \
+        "field(s) bogus" in out
+
+
 def test_validate_strict_fails_on_unassigned(project: Path) -> None:
     code, _, err = run("validate", "--config", str(project), "--strict")
     assert code == 1
