@@ -355,7 +355,7 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
             raise by_prio.fail(prio, f"unknown calendar {cal!r}")
     pauses = r.strings("pause_statuses", ["pause", "waiting_customer", "waiting_vendor"])
     for i, status in enumerate(pauses):
-        if status not in CANONICAL_STATUSES - {"running", "resolved", "closed"}:
+        if status not in CANONICAL_STATUSES - {"running", "resolved", "closed", "excluded"}:
             raise r.fail(f"pause_statuses[{i}]", f"expected one of pause, waiting_customer, "
                                                   f"waiting_vendor, got {status!r}")
     credits = []

@@ -109,24 +109,21 @@ def tickets_frame(tickets: Iterable[Ticket], excluded: Mapping[tuple[str, str], 
         for name in TICKET_COLUMNS[:15]:
             value = getattr(t, name)
             data[name].append(_float(value) if name == "reported_pause_minutes" else value)
-        data["excluded_reason"].append(reasons.get(t.key))
+        data["excluded_reason"].append(reasons.get(t.key, t.excluded_reason))
         data["source_file"].append(t.source.file)
         data["source_row"].append(t.source.row)
     return typed_frame(data, TICKET_COLUMNS)
 
 
-def events_frame(events: Iterable[StatusEvent],
-                 priorities: Mapping[tuple[str, int], str] | None = None) -> pd.DataFrame:
-    """Status events as a frame, stably sorted by (system, ticket_id, at). ``priorities``
-    maps an event's (file, row) to the tier priority it carries, if any."""
-    prio = priorities or {}
+def events_frame(events: Iterable[StatusEvent]) -> pd.DataFrame:
+    """Status events as a frame, stably sorted by (system, ticket_id, at)."""
     data: dict[str, list[Any]] = {c: [] for c in EVENT_COLUMNS}
     for e in events:
         data["system"].append(e.system)
         data["ticket_id"].append(e.ticket_id)
         data["at"].append(e.at)
         data["status"].append(e.status)
-        data["priority"].append(prio.get((e.source.file, e.source.row)))
+        data["priority"].append(e.priority)
         data["source_file"].append(e.source.file)
         data["source_row"].append(e.source.row)
     frame = typed_frame(data, EVENT_COLUMNS)
@@ -201,5 +198,6 @@ def ticket_records(frame: pd.DataFrame) -> list[Ticket]:
             title=row["title"], category=_text(row["category"]),
             queue=_text(row["queue"]),
             reported_pause_minutes=None if pd.isna(pause) else float(pause),
-            source=Provenance(row["source_file"], int(row["source_row"]))))
+            source=Provenance(row["source_file"], int(row["source_row"])),
+            excluded_reason=_text(row["excluded_reason"])))
     return out

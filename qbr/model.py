@@ -13,7 +13,8 @@ from datetime import datetime
 #: Canonical ticket statuses a source's ``values.status`` map may produce. Which of them
 #: stop the resolution clock is the tier's ``pause_statuses`` (SPEC §3).
 CANONICAL_STATUSES = frozenset(
-    {"running", "pause", "waiting_customer", "waiting_vendor", "resolved", "closed"}
+    {"running", "pause", "waiting_customer", "waiting_vendor", "resolved", "closed",
+     "excluded"}
 )
 
 
@@ -46,6 +47,7 @@ class Ticket:
     queue: str | None
     reported_pause_minutes: float | None  # business minutes, computed by the vendor
     source: Provenance
+    excluded_reason: str | None = None  # SPEC §3a: set = taken out of the SLA, with why
 
     @property
     def key(self) -> tuple[str, str]:
@@ -62,6 +64,7 @@ class StatusEvent:
     at: datetime
     status: str
     source: Provenance
+    priority: str | None = None  # SPEC §3a: tier priority in force from ``at``, if carried
 
 
 @dataclass(frozen=True)
