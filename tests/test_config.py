@@ -41,7 +41,7 @@ def error_for(tmp_path: Path, mutate: Any) -> str:
     (lambda d: d["msp"].update(primary_color="red; background:url(http://x)"),
      "qbr.toml: msp.primary_color: must match #RRGGBB"),
     (lambda d: d["sources"]["tickets"]["values"]["status"].update(Foo="paused"),
-     "qbr.toml: sources.tickets.values.status.'Foo': expected one of closed, pause, "
+     "qbr.toml: sources.tickets.values.status.'Foo': expected one of closed, excluded, pause, "
      "resolved, running, waiting_customer, waiting_vendor"),
     (lambda d: (d["msp"].pop("timezone"), d["sources"]["tickets"].pop("timezone", None)),
      "qbr.toml: sources.tickets.timezone: naive timestamps need a time zone: set it on the "
