@@ -29,18 +29,29 @@ Schema (column → dtype). Every instant is ``datetime64[ns, UTC]`` with ``NaT``
 - ``monitors``: ``monitor``, ``client``, ``critical`` (bool), ``guarantee_pct`` (float64,
   NaN = the tier's), ``observed_from``, ``observed_until`` (NaT = always / until
   ``as_of``).
+- ``unmonitored``: ``client``, ``monitor``, ``start``, ``end``, ``source_file``,
+  ``source_row``: spans a monitor was not watched; out of the uptime window like
+  maintenance, reported as unmonitored time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from qbr.model import Maintenance, Monitor, Outage, Provenance, StatusEvent, Ticket
+from qbr.model import (
+    Maintenance,
+    Monitor,
+    Outage,
+    Provenance,
+    StatusEvent,
+    Ticket,
+    Unmonitored,
+)
 
 TICKET_COLUMNS = ("system", "ticket_id", "client", "priority", "priority_raw", "created_at",
                   "first_response_at", "resolved_at", "closed_at", "updated_at", "status",
@@ -52,6 +63,7 @@ OUTAGE_COLUMNS = ("monitor", "client", "start", "end", "reason", "source_file", 
 MAINTENANCE_COLUMNS = ("client", "monitor", "start", "end", "source_file", "source_row")
 MONITOR_COLUMNS = ("monitor", "client", "critical", "guarantee_pct", "observed_from",
                    "observed_until")
+UNMONITORED_COLUMNS = ("client", "monitor", "start", "end", "source_file", "source_row")
 
 INSTANT_COLUMNS = frozenset({"created_at", "first_response_at", "resolved_at", "closed_at",
                              "updated_at", "at", "start", "end", "observed_from",
@@ -69,6 +81,8 @@ class Frames:
     outages: pd.DataFrame
     maintenance: pd.DataFrame
     monitors: pd.DataFrame
+    unmonitored: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(UNMONITORED_COLUMNS))
 
 
 def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
@@ -141,14 +155,16 @@ def outages_frame(outages: Iterable[Outage]) -> pd.DataFrame:
     return typed_frame(data, OUTAGE_COLUMNS)
 
 
-def maintenance_frame(windows: Iterable[Maintenance]) -> pd.DataFrame:
-    data: dict[str, list[Any]] = {c: [] for c in MAINTENANCE_COLUMNS}
+def maintenance_frame(windows: Iterable[Maintenance | Unmonitored],
+                      columns: Sequence[str] = MAINTENANCE_COLUMNS) -> pd.DataFrame:
+    """Maintenance windows (or, with ``UNMONITORED_COLUMNS``, unmonitored spans)."""
+    data: dict[str, list[Any]] = {c: [] for c in columns}
     for w in windows:
-        for name in MAINTENANCE_COLUMNS[:4]:
+        for name in columns[:4]:
             data[name].append(getattr(w, name))
         data["source_file"].append(w.source.file)
         data["source_row"].append(w.source.row)
-    return typed_frame(data, MAINTENANCE_COLUMNS)
+    return typed_frame(data, columns)
 
 
 def monitors_frame(monitors: Iterable[Monitor]) -> pd.DataFrame:
@@ -163,11 +179,13 @@ def monitors_frame(monitors: Iterable[Monitor]) -> pd.DataFrame:
 def frames_from_records(tickets: Iterable[Ticket],
                         status_events: Mapping[tuple[str, str], Sequence[StatusEvent]],
                         outages: Iterable[Outage], maintenance: Iterable[Maintenance],
-                        monitors: Iterable[Monitor]) -> Frames:
+                        monitors: Iterable[Monitor],
+                        unmonitored: Iterable[Unmonitored] = ()) -> Frames:
     """Frames from record objects (today's :class:`qbr.ingest.Dataset` fields)."""
     events = [e for evs in status_events.values() for e in evs]
     return Frames(tickets_frame(tickets), events_frame(events), outages_frame(outages),
-                  maintenance_frame(maintenance), monitors_frame(monitors))
+                  maintenance_frame(maintenance), monitors_frame(monitors),
+                  maintenance_frame(unmonitored, UNMONITORED_COLUMNS))
 
 
 # ------------------------------------------------------------------ frames → records

@@ -103,3 +103,16 @@ class Maintenance:
     start: datetime
     end: datetime
     source: Provenance
+
+
+@dataclass(frozen=True)
+class Unmonitored:
+    """A span in which a monitor was not watched (a state-change log's Paused → Started,
+    a check log's gap; SPEC §2). Kept out of the uptime window like maintenance, but
+    reported separately as unmonitored time, never as maintenance."""
+
+    client: str
+    monitor: str
+    start: datetime
+    end: datetime
+    source: Provenance
