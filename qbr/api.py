@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qbr.batch import BatchRun, Progress, render_documents, run_batch
+from qbr.batchio import output_lock, prepare_out_dir, recover, write_pair
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.figures import figures_document
@@ -173,17 +176,30 @@ class BatchResult:
 def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
            as_of: str | datetime | None = None, template_dir: str | Path | None = None,
            inputs: Inputs | None = None) -> BatchResult:
-    """Write one client's PDF and XLSX for ``quarter`` into ``out_dir``."""
+    """Write one client's PDF and XLSX for ``quarter`` into ``out_dir`` (as a pair, under
+    the output-folder lock, like ``batch``)."""
     keys = client_keys(config, client)
     return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False)
 
 
 def batch(config: Config, quarter: str, out_dir: str | Path = "out",
           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-          inputs: Inputs | None = None) -> BatchResult:
-    """Write every client's pack; a client that fails is reported and the rest go on."""
-    return _render(config, list(config.clients), quarter, out_dir, as_of, template_dir,
-                   inputs, isolate=True)
+          *, clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
+          fail_fast: bool = False, executor: Executor | None = None,
+          progress: Progress | None = None) -> BatchRun:
+    """Every client's pack (or those in ``clients``) for ``quarter`` (``2026Q3`` or
+    ``previous``), in parallel, skipping unchanged clients; see :mod:`qbr.batch`. The
+    run report is written to ``out_dir/batch-report.json`` and returned."""
+    for key in clients:
+        client_keys(config, key)
+    cut = parse_as_of(as_of) if isinstance(as_of, str) else as_of
+    if quarter.strip().lower() != "previous":
+        parse_quarter(quarter)
+    _renderer()
+    return run_batch(config, quarter, out_dir, as_of=cut,
+                     template_dirs=(Path(template_dir),) if template_dir else (),
+                     clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
+                     executor=executor, progress=progress)
 
 
 def _renderer() -> Any:
@@ -201,29 +217,35 @@ def _renderer() -> Any:
 def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Path,
             as_of: str | datetime | None, template_dir: str | Path | None,
             inputs: Inputs | None, *, isolate: bool) -> BatchResult:
-    render_pack = _renderer()
+    _renderer()
+    from qbr.report import output_stem
 
     q = parse_quarter(quarter)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out_dir(out_dir)
     layers = (Path(template_dir),) if template_dir else ()
     outcomes = []
-    for key in keys:
-        try:
-            pack = build_pack(config, run.dataset, engine, key, q, run.as_of)
-            outcomes.append(ClientOutcome(key, tuple(render_pack(pack, out, layers))))
-        except QbrError as exc:
-            if not isolate:
-                raise
-            outcomes.append(ClientOutcome(key, error=str(exc)))
-        except Exception as exc:  # a bug in one client's pack must not stop the batch
-            if not isolate:
-                raise
-            log.exception("internal error while rendering %s", key)
-            outcomes.append(ClientOutcome(key, error=f"internal error: "
-                                          f"{type(exc).__name__}: {exc}", internal=True))
+    with output_lock(out.resolve()):
+        recover(out)
+        for key in keys:
+            try:
+                pack = build_pack(config, run.dataset, engine, key, q, run.as_of)
+                pdf, xlsx = render_documents(pack, layers)
+                stem = output_stem(key, str(q))
+                write_pair(out, stem, {".pdf": pdf, ".xlsx": xlsx}, {"quarter": str(q)})
+                outcomes.append(ClientOutcome(key, (out / f"{stem}.pdf",
+                                                    out / f"{stem}.xlsx")))
+            except QbrError as exc:
+                if not isolate:
+                    raise
+                outcomes.append(ClientOutcome(key, error=str(exc)))
+            except Exception as exc:  # a bug in one client's pack must not stop the rest
+                if not isolate:
+                    raise
+                log.exception("internal error while rendering %s", key)
+                outcomes.append(ClientOutcome(key, error=f"internal error: "
+                                              f"{type(exc).__name__}: {exc}", internal=True))
     return BatchResult(run.as_of, str(q), tuple(outcomes))
 
 

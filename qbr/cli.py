@@ -1,8 +1,8 @@
 """The ``qbr`` command: a shell over :mod:`qbr.api`. Each command parses options, calls one
 library function and prints. Exit codes (README "Exit codes"): 0 ok; 1 a check found
 problems (``validate --strict``) or a batch client failed; 2 usage; 65 bad input data;
-69 a system library is missing;
-70 internal error; 78 bad config."""
+69 a system library is missing; 70 internal error; 73 the output cannot be written;
+75 another batch holds the output folder; 78 bad config or template; 141 stdout closed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from qbr import __version__, api
+from qbr.batchout import batch_progress, batch_summary
 from qbr.errors import QbrError
 from qbr.textout import (
     batch_lines,
@@ -37,6 +38,8 @@ class QbrGroup(click.Group):
         except QbrError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            quiet_broken_pipe()
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: short message; traceback only on request
@@ -45,6 +48,17 @@ class QbrGroup(click.Group):
             click.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(set QBR_DEBUG=1 for the traceback)", err=True)
             sys.exit(EXIT_INTERNAL)
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a command cut off by `head`
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our stdout went away (``qbr validate | head -1``): stop quietly.
+    stdout is pointed at /dev/null so the interpreter's final flush cannot complain."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def config_option(f: F) -> F:
@@ -149,28 +163,51 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @main.command()
 @config_option
 @as_of_option
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True,
+              help="Calendar quarter (2026Q3), or 'previous': the last quarter completed in "
+                   "each client's time zone, so a scheduled line never needs editing.")
+@click.option("--client", "clients", multiple=True, metavar="KEY",
+              help="Only this client (repeatable). Default: every client.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes. Default: the number of CPU cores.")
+@click.option("--force", is_flag=True, help="Re-render clients whose inputs are unchanged.")
+@click.option("--fail-fast", is_flag=True,
+              help="Stop at the first failed client (the rest are reported as not run).")
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
-def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
-          template_dir: str | None) -> None:
-    """Write every client's pack; a failing client is reported and the others go on
-    (exit 1 if a client's data failed, 70 if qbr itself failed on a client).
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="local: a process pool; dask: a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address for --executor dask, e.g. tcp://HOST:8786.")
+def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str, ...],
+          jobs: int | None, force: bool, fail_fast: bool, out_dir: str,
+          template_dir: str | None, executor: str, scheduler: str | None) -> None:
+    """Write every client's pack in parallel for schedulers: unchanged clients are
+    skipped, a failing client is reported and the others go on, and
+    OUT/batch-report.json records every client. Exit 0 all written or unchanged, 1 some
+    client failed on its data, template or destination, 70 qbr failed on a client, 75
+    another run holds the output folder.
 
     \b
     Example:
       qbr batch --config sample_data/qbr.toml --quarter 2026Q3 --out out
+      qbr batch --config /etc/qbr/qbr.toml --quarter previous --out /srv/qbr/packs
     """
-    result = api.batch(api.load(config_path), quarter, out_dir, as_of=as_of,
-                       template_dir=template_dir)
-    say_as_of(result)
-    for line in batch_lines(result):
+    from qbr.executors import executor_for
+
+    cfg = api.load(config_path)
+    with executor_for(executor, scheduler) as pool:
+        run = api.batch(cfg, quarter, out_dir, as_of=as_of, template_dir=template_dir,
+                        clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
+                        executor=pool, progress=batch_progress(sys.stderr.isatty()))
+    click.echo(f"as_of: {run.document['as_of']}", err=True)
+    for line in batch_summary(run.document):
         click.echo(line)
-    if any(o.internal for o in result.failed):
-        sys.exit(EXIT_INTERNAL)
-    if result.failed:
-        sys.exit(EXIT_PROBLEMS)
+    if run.report_path is None:  # e.g. the disk is full: the report goes to stderr
+        click.echo(f"error: {run.report_error}; the run report follows", err=True)
+        click.echo(json.dumps(run.document, indent=1), err=True)
+    sys.exit(run.exit_code)
 
 
 @main.command()

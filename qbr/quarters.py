@@ -54,12 +54,22 @@ class Quarter:
         return cls(local.year, (local.month - 1) // 3 + 1)
 
 
+# Years a quarter or cut-off may name: wide enough for any real export, narrow enough
+# that a quarter's neighbours and time-zone shifts stay inside ``datetime``'s range.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 def parse_quarter(text: str) -> Quarter:
-    """``"2026Q3"`` → ``Quarter(2026, 3)``; anything else is a :class:`UsageError`."""
+    """``"2026Q3"`` → ``Quarter(2026, 3)``; anything else, or a year outside
+    1900–2999, is a :class:`UsageError`."""
     m = _QUARTER.match(text.strip())
     if not m:
         raise UsageError(f"not a quarter: {text!r} (expected e.g. 2026Q3)")
-    return Quarter(int(m.group(1)), int(m.group(2)))
+    year = int(m.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UsageError(f"quarter {text.strip()!r} is out of range "
+                         f"(years {MIN_YEAR}-{MAX_YEAR})")
+    return Quarter(year, int(m.group(2)))
 
 
 def parse_quarters(text: str) -> list[Quarter]:
@@ -85,4 +95,7 @@ def parse_as_of(text: str) -> datetime:
     if value.tzinfo is None:
         raise UsageError(f"--as-of: {text!r} has no offset; add Z or +02:00 "
                          "(a naive cut-off is ambiguous)")
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise UsageError(f"--as-of: {text.strip()!r} is out of range "
+                         f"(years {MIN_YEAR}-{MAX_YEAR})")
     return value.astimezone(UTC)

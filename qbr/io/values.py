@@ -49,9 +49,15 @@ def parse_instant(cell: Cell, formats: Sequence[str], zone: ZoneInfo) -> tuple[d
 
 
 def _to_utc(value: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
-    if value.tzinfo is not None:
-        return value.astimezone(UTC), ""
-    return localise(value, zone)
+    try:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC), ""
+        return localise(value, zone)
+    except (OverflowError, ValueError):
+        # 0001-01-01 00:30 in a zone east of UTC lies before datetime.min in UTC: one
+        # bad row, not a crash of the run (SPEC §7).
+        raise CellError("bad-date", f"{value.isoformat(sep=' ')} is out of the supported "
+                                    "date range") from None
 
 
 def parse_number(cell: Cell, decimal: str) -> float:

@@ -1,0 +1,407 @@
+"""``qbr batch``: every client's pack for a quarter, in parallel, resumable, reported.
+
+The parent process takes the output-folder lock, recovers what a killed run left
+(:mod:`qbr.batchio`), loads the inputs once, and hands one job per client to an executor
+with the ``concurrent.futures`` interface: a process pool by default (workers receive the
+loaded inputs through the pool initializer, so nothing is read twice), or a Dask
+distributed cluster, whose workers load the inputs once each from shared storage. Each
+job computes the client's pack, skips it when the manifest shows the same inputs, config
+and templates with verified files, else renders the PDF and workbook and commits them as
+a pair. One client's failure never stops the others unless ``fail_fast``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import resource
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from qbr import __version__
+from qbr.batchio import (
+    DestinationError,
+    output_lock,
+    prepare_out_dir,
+    read_manifest,
+    recover,
+    sha256_file,
+    sha256_tree,
+    verified,
+    write_pair,
+)
+from qbr.config import Config, load_config
+from qbr.errors import QbrError
+from qbr.ingest import Dataset, load_dataset, read_source, source_label
+from qbr.metrics import Engine, default_as_of
+from qbr.quarters import Quarter, parse_as_of, parse_quarter
+
+log = logging.getLogger(__name__)
+REPORT_NAME = "batch-report.json"
+SCHEMA = "qbr.batch-report/1"
+
+
+# -------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What every worker needs, loaded once: config, dataset, cut-off (UTC) and the
+    clients a broken source keeps from rendering (client key → reason)."""
+
+    config: Config
+    config_path: str  # absolute, for workers that load on their own (Dask)
+    dataset: Dataset
+    as_of: datetime
+    template_dirs: tuple[Path, ...]
+    blocked: dict[str, str] = field(default_factory=dict)
+
+
+def load_isolated(config: Config, config_path: str, as_of: datetime | None,
+                  template_dirs: tuple[Path, ...]) -> Loaded:
+    """Load every source; when one cannot be read, load the others and block the
+    clients the broken one feeds, so that they fail alone (issue 8 §1).
+
+    A broken source feeds the clients named in its client column when the file can still
+    be read as a table, else — nothing says whose rows it held — every client."""
+    try:
+        dataset = load_dataset(config)
+        blocked: dict[str, str] = {}
+    except QbrError:
+        good, blocked = [], {}
+        for source in config.sources:
+            try:
+                read_source(config, source)
+                good.append(source)
+            except QbrError as exc:
+                for key in _clients_of(config, source):
+                    blocked.setdefault(key, f"input {exc}")
+        dataset = load_dataset(replace(config, sources=tuple(good)))
+    cut = as_of if as_of is not None else default_as_of(dataset)
+    return Loaded(config, config_path, dataset, cut, template_dirs, blocked)
+
+
+def _clients_of(config: Config, source: Any) -> list[str]:
+    from qbr.io import cell_text, read_table
+
+    column = source.columns.get("client")
+    try:
+        if column is None:
+            raise QbrError("no client column")
+        table = read_table(source, source_label(config, source))
+        idx = table.index["client"]
+        names = {cell_text(r.cells[idx]) for r in table.rows if r.reason is None
+                 and idx < len(r.cells)}
+    except (QbrError, KeyError, AttributeError, OSError):
+        return list(config.clients)
+    keys = {config.client_for_name(n) for n in names}
+    return [k for k in config.clients if k in keys]
+
+
+def config_fingerprint(config: Config, template_dirs: Sequence[Path]) -> str:
+    """SHA-256 of the config file, the brand folder, the notes folder, every template
+    layer and the qbr version: whatever shapes a pack besides the data."""
+    from qbr.report.templating import default_templates_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(sha256_file(config.base / Path(config.file).name).encode()
+                  if (config.base / Path(config.file).name).is_file() else b"")
+    folders = [*template_dirs, default_templates_dir()]
+    if config.brand.folder is not None:
+        folders.append(config.brand.folder)
+    notes = getattr(config, "notes", None)  # msp.notes (another part of the product)
+    if notes:
+        folders.append(Path(notes))
+    digest.update(sha256_tree(folders).encode())
+    return digest.hexdigest()
+
+
+def quarter_for(spec: str, zone: str, now: datetime) -> Quarter:
+    """``previous`` = the last quarter completed in ``zone`` at ``now``; else parsed."""
+    if spec.strip().lower() == "previous":
+        return Quarter.of(now, zone).previous()
+    return parse_quarter(spec)
+
+
+# ------------------------------------------------------------------------ rendering
+
+
+class TemplateFailure(QbrError):
+    """A ``--template-dir`` or brand template cannot be rendered: a syntax error, an
+    unknown name, or an operation the sandbox refused (exit 78, like a config error)."""
+
+    exit_code = 78
+
+
+def render_documents(pack: Any, template_dirs: Sequence[Path]) -> tuple[bytes, bytes]:
+    """The pack's PDF and workbook bytes, in memory (nothing is written here). A template
+    problem is a :class:`TemplateFailure` naming the template and line."""
+    import jinja2
+
+    from qbr.report import html_to_pdf, render_html, workbook_bytes
+    from qbr.report.pdf import formatters_for
+
+    try:
+        html = render_html(pack, template_dirs)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateFailure(f"template error in {exc.filename or exc.name}, line "
+                              f"{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateFailure(f"template error: {type(exc).__name__}: {exc}") from None
+    except RecursionError:
+        raise TemplateFailure("template error: recursion too deep") from None
+    return html_to_pdf(html), workbook_bytes(pack, formatters_for(pack))
+
+
+# -------------------------------------------------------------------------- worker
+
+
+@dataclass(frozen=True)
+class Job:
+    client: str
+    quarter: str
+    out_dir: str
+    force: bool
+    config_sha256: str
+    token: str  # identifies the Loaded a worker must hold
+    config_path: str
+    as_of: str
+    template_dirs: tuple[str, ...]
+
+
+_LOADED: dict[str, tuple[Loaded, Engine]] = {}
+
+
+def _init_worker(token: str, loaded: Loaded) -> None:
+    """Pool initializer: the parent's loaded inputs (inherited on fork, else unpickled
+    once per worker)."""
+    _LOADED[token] = (loaded, Engine(loaded.config, loaded.dataset))
+
+
+def _loaded_for(job: Job) -> tuple[Loaded, Engine]:
+    if job.token not in _LOADED:  # a Dask worker: load once from shared storage
+        config = load_config(job.config_path)
+        loaded = load_isolated(config, job.config_path, parse_as_of(job.as_of),
+                               tuple(Path(d) for d in job.template_dirs))
+        _LOADED[job.token] = (loaded, Engine(loaded.config, loaded.dataset))
+    return _LOADED[job.token]
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    """One client's pack: skipped, written, or failed with a one-line reason. Never
+    raises for the client's data, template or destination; a bug is ``internal``."""
+    started = time.monotonic()
+    outcome: dict[str, Any] = {"client": job.client, "quarter": job.quarter, "files": [],
+                               "config_sha256": job.config_sha256, "inputs_sha256": None}
+    try:
+        outcome.update(_render_job(job))
+    except DestinationError as exc:
+        outcome.update(status="failed", failure="destination", reason=str(exc))
+    except TemplateFailure as exc:
+        outcome.update(status="failed", failure="template", reason=str(exc))
+    except QbrError as exc:
+        outcome.update(status="failed", failure="data", reason=str(exc))
+    except Exception as exc:  # a bug in qbr for this client: reported, the others go on
+        log.debug("internal error for %s", job.client, exc_info=True)
+        outcome.update(status="failed", failure="internal",
+                       reason=f"internal error: {type(exc).__name__}: {exc}")
+    outcome["duration_s"] = round(time.monotonic() - started, 3)
+    outcome["worker_pid"] = os.getpid()
+    outcome["worker_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+    return outcome
+
+
+def _render_job(job: Job) -> dict[str, Any]:
+    from qbr.packbuilder import build_pack
+    from qbr.report import output_stem
+
+    loaded, engine = _loaded_for(job)
+    if job.client in loaded.blocked:
+        raise QbrError(loaded.blocked[job.client])
+    out = Path(job.out_dir)
+    pack = build_pack(loaded.config, loaded.dataset, engine, job.client,
+                      parse_quarter(job.quarter), loaded.as_of)
+    inputs_sha = hashlib.sha256(repr(pack).encode()).hexdigest()
+    stem = output_stem(job.client, job.quarter)
+    result: dict[str, Any] = {"inputs_sha256": inputs_sha}
+    entry = read_manifest(out, stem)
+    same = entry is not None and entry.get("inputs_sha256") == inputs_sha and \
+        entry.get("config_sha256") == job.config_sha256
+    if same and not job.force and verified(entry, out):
+        assert entry is not None
+        return {**result, "status": "unchanged", "reason": "inputs, config and templates "
+                "unchanged since the last run", "files": _files(out, entry["files"])}
+    pdf, xlsx = render_documents(pack, loaded.template_dirs)
+    written = write_pair(out, stem, {".pdf": pdf, ".xlsx": xlsx},
+                         {"inputs_sha256": inputs_sha, "config_sha256": job.config_sha256,
+                          "quarter": job.quarter, "as_of": job.as_of,
+                          "qbr_version": __version__})
+    why = "forced" if job.force else "first run" if entry is None else \
+        "inputs, config or templates changed" if not same else "previous files missing"
+    return {**result, "status": "written", "reason": why,
+            "files": _files(out, [{"name": w.name, "size": w.size, "sha256": w.sha256}
+                                  for w in written])}
+
+
+def _files(out: Path, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"path": str(out / f["name"]), "size": f["size"], "sha256": f["sha256"]}
+            for f in files]
+
+
+# -------------------------------------------------------------------------- parent
+
+
+@dataclass
+class BatchRun:
+    """The run report (``batch-report.json``, schema ``qbr.batch-report/1``)."""
+
+    document: dict[str, Any]
+    report_path: Path | None  # None: the report could not be written (disk full …)
+    report_error: str | None = None
+
+    @property
+    def outcomes(self) -> list[dict[str, Any]]:
+        return list(self.document["clients"])
+
+    @property
+    def exit_code(self) -> int:
+        """0 all written or unchanged; 70 when qbr failed on a client; else 1."""
+        failed = [o for o in self.outcomes if o["status"] != "written"
+                  and o["status"] != "unchanged"]
+        if any(o.get("failure") == "internal" for o in failed):
+            return 70
+        return 1 if failed else 0
+
+
+Progress = Callable[[dict[str, Any], int, int], None]
+
+
+def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
+              as_of: datetime | None = None, template_dirs: Sequence[Path] = (),
+              clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
+              fail_fast: bool = False, executor: Executor | None = None,
+              progress: Progress | None = None, now: datetime | None = None) -> BatchRun:
+    """Render the packs of ``clients`` (default all) for ``quarter`` (``2026Q3`` or
+    ``previous``) into ``out_dir``. ``executor`` (any ``concurrent.futures.Executor``)
+    overrides the local process pool of ``jobs`` workers (default: the CPU count)."""
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    now = now or started
+    keys = list(clients) or list(config.clients)
+    quarters = {k: str(quarter_for(quarter, config.clients[k].timezone, now)) for k in keys}
+    out = prepare_out_dir(out_dir).resolve()
+    layers = tuple(Path(d).resolve() for d in template_dirs)
+    with output_lock(out):
+        recovered = recover(out)
+        for line in recovered:
+            log.warning("%s", line)
+        config_path = str(Path(config.file).resolve())
+        loaded = load_isolated(config, config_path, as_of, layers)
+        cfg_sha = config_fingerprint(config, layers)
+        token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
+        job_list = [Job(k, quarters[k], str(out), force, cfg_sha, token, config_path,
+                        loaded.as_of.isoformat(), tuple(str(d) for d in layers))
+                    for k in keys]
+        outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress)
+        doc = {
+            "schema": SCHEMA, "qbr_version": __version__, "quarter": quarter,
+            "as_of": loaded.as_of.isoformat(), "started": started.isoformat(),
+            "duration_s": round(time.monotonic() - t0, 3), "out_dir": str(out),
+            "config": config_path, "config_sha256": cfg_sha,
+            "sources": [{"name": s.name, "file": source_label(config, s),
+                         "sha256": sha256_file(s.path) if s.path.is_file() else None}
+                        for s in config.sources],
+            "jobs": jobs or os.cpu_count() or 1,
+            "executor": "local" if executor is None else type(executor).__name__,
+            "recovered": recovered,
+            "counts": _counts(outcomes), "clients": outcomes,
+        }
+        doc["exit_code"] = BatchRun(doc, None).exit_code
+        return _write_report(out, doc)
+
+
+def _counts(outcomes: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"written": 0, "unchanged": 0, "failed": 0, "not_run": 0}
+    for o in outcomes:
+        counts[o["status"]] = counts.get(o["status"], 0) + 1
+    return counts
+
+
+def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
+             fail_fast: bool, executor: Executor | None,
+             progress: Progress | None) -> list[dict[str, Any]]:
+    _prepare_renderer()  # import WeasyPrint once in the parent; forked workers inherit it
+    own = executor is None
+    if executor is None:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list) or 1))
+        method = "fork" if "fork" in _start_methods() else "spawn"
+        executor = ProcessPoolExecutor(workers, mp_context=get_context(method),
+                                       initializer=_init_worker, initargs=(token, loaded))
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        futures: dict[Future[dict[str, Any]], Job] = {executor.submit(run_job, j): j
+                                                      for j in job_list}
+        stop = False
+        for fut in as_completed(futures):
+            job = futures[fut]
+            results[job.client] = _result_of(fut, job)
+            if progress:
+                progress(results[job.client], len(results), len(job_list))
+            if fail_fast and not stop and results[job.client]["status"] == "failed":
+                stop = True
+                for other in futures:
+                    other.cancel()
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+    return [results.get(j.client) or _not_run(j) for j in job_list]
+
+
+def _result_of(fut: Future[dict[str, Any]], job: Job) -> dict[str, Any]:
+    if fut.cancelled():
+        return _not_run(job)
+    try:
+        return fut.result()
+    except BrokenProcessPool:
+        return {**_not_run(job), "status": "failed", "failure": "internal",
+                "reason": "internal error: a worker process died while rendering"}
+    except Exception as exc:  # raised outside run_job, e.g. by a remote executor
+        return {**_not_run(job), "status": "failed", "failure": "internal",
+                "reason": f"internal error: {type(exc).__name__}: {exc}"}
+
+
+def _not_run(job: Job) -> dict[str, Any]:
+    return {"client": job.client, "quarter": job.quarter, "status": "not_run",
+            "failure": None, "reason": "not run: --fail-fast stopped the batch",
+            "files": [], "config_sha256": job.config_sha256, "inputs_sha256": None,
+            "duration_s": 0.0}
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+    return get_all_start_methods()
+
+
+def _prepare_renderer() -> None:
+    from qbr.api import _renderer
+    _renderer()
+
+
+def _write_report(out: Path, doc: dict[str, Any]) -> BatchRun:
+    from qbr.batchio import _write_json
+
+    path = out / REPORT_NAME
+    try:
+        _write_json(path, doc)
+    except OSError as exc:
+        return BatchRun(doc, None, f"cannot write {path}: {exc.strerror or exc}")
+    return BatchRun(doc, path)
