@@ -18,7 +18,7 @@ import os
 import resource
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -346,20 +346,25 @@ def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
         method = "fork" if "fork" in _start_methods() else "spawn"
         executor = ProcessPoolExecutor(workers, mp_context=get_context(method),
                                        initializer=_init_worker, initargs=(token, loaded))
+    # A sliding window keeps a few jobs queued per worker, so --fail-fast stops soon and
+    # a cluster is not flooded; ``jobs`` bounds it for an external executor too.
+    window = 2 * (jobs or os.cpu_count() or 1) if own or jobs else 64
     results: dict[str, dict[str, Any]] = {}
+    queue = list(reversed(job_list))
+    running: dict[Future[dict[str, Any]], Job] = {}
     try:
-        futures: dict[Future[dict[str, Any]], Job] = {executor.submit(run_job, j): j
-                                                      for j in job_list}
-        stop = False
-        for fut in as_completed(futures):
-            job = futures[fut]
-            results[job.client] = _result_of(fut, job)
-            if progress:
-                progress(results[job.client], len(results), len(job_list))
-            if fail_fast and not stop and results[job.client]["status"] == "failed":
-                stop = True
-                for other in futures:
-                    other.cancel()
+        while queue or running:
+            while queue and len(running) < window:
+                job = queue.pop()
+                running[executor.submit(run_job, job)] = job
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = running.pop(fut)
+                results[job.client] = _result_of(fut, job)
+                if progress:
+                    progress(results[job.client], len(results), len(job_list))
+                if fail_fast and results[job.client]["status"] == "failed":
+                    queue.clear()
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)

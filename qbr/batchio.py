@@ -282,11 +282,16 @@ def roll_back(out_dir: Path, stem: str) -> None:
         return
     for f in entry["files"]:
         final = out_dir / f["name"]
-        if f.get("backup") and (out_dir / f["backup"]).exists():
-            os.replace(out_dir / f["backup"], final)
-        elif not f.get("backup") and final.is_file():
-            final.unlink()
-        (out_dir / f["tmp"]).unlink(missing_ok=True)
+        backup = out_dir / f["backup"] if f.get("backup") else None
+        tmp = out_dir / f["tmp"]
+        if backup is not None and backup.exists():
+            if final.exists() and os.path.samefile(backup, final):
+                backup.unlink()  # this target was never replaced: nothing to undo
+            else:
+                _replace(backup, final)
+        elif backup is None and final.is_file() and not tmp.exists():
+            final.unlink()  # the new file of a target that had no predecessor
+        tmp.unlink(missing_ok=True)
     previous = entry.get("previous")
     if previous:
         _write_json(manifest_path(out_dir, stem), previous)
