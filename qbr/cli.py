@@ -215,19 +215,36 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
 @as_of_option
 @click.option("--quarters", required=True,
               help="A quarter (2026Q3) or an inclusive range (2025Q4..2026Q3).")
-@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md",
-              show_default=True)
-def figures(config_path: str, as_of: str | None, quarters: str, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "md", "html", "svg"]),
+              default="md", show_default=True,
+              help="html: a snippet for a web page; svg: a badge of one --figure.")
+@click.option("--figure", "figure_id", default="uptime", show_default=True,
+              type=click.Choice(["uptime", "response_median", "response_median_p1",
+                                 "response_attainment", "resolution_attainment"]),
+              help="The figure of the svg badge.")
+def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
+            figure_id: str) -> None:
     """Portfolio figures for sales, rounded against the MSP and suppressed below the
-    minimum client count; no client is named.
+    minimum client count; no client is named. Every format keeps each figure's window,
+    method, counts, rounding and suppression.
 
     \b
     Example:
       qbr figures --config sample_data/qbr.toml --quarters 2025Q4..2026Q3 --format md
+      qbr figures --config sample_data/qbr.toml --quarters 2026Q3 --format svg > badge.svg
     """
+    from qbr.figures_out import figures_csv, figures_html, figures_svg
+
     result = api.figures(api.load(config_path), quarters, as_of=as_of)
     say_as_of(result)
+    doc = result.document
     if fmt == "json":
-        click.echo(json.dumps(result.document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(figures_csv(doc), nl=False)
+    elif fmt == "html":
+        click.echo(figures_html(doc), nl=False)
+    elif fmt == "svg":
+        click.echo(figures_svg(doc, figure_id), nl=False)
     else:
-        click.echo(figures_markdown(result.document))
+        click.echo(figures_markdown(doc))

@@ -38,8 +38,9 @@ def round_down(value: float, places: int) -> float:
 
 
 def round_up_minutes(value: float) -> int:
-    """Durations round up to whole minutes (9.2 → 10), so a quote is never too good."""
-    return math.ceil(value - 1e-9)
+    """Durations round up to whole minutes (9.2 → 10), so a quote is never too good. No
+    tolerance: 9.000001 min is quoted as 10 (issue 8 §3, no figure exceeds the exact)."""
+    return math.ceil(value)
 
 
 def _pools(results: Sequence[ClientQuarter]) -> dict[str, _Pool]:
@@ -110,6 +111,7 @@ def _figure(fid: str, pool: _Pool, min_clients: int, window: str) -> dict[str, A
     suppressed = len(pool.clients) < min_clients
     return {"id": fid, "label": label, "unit": unit, "value": None if suppressed else shown,
             "exact": None if suppressed else exact, "suppressed": suppressed,
+            "rounding": "up" if unit == "min" else "down",
             "clients": len(pool.clients), counted: pool.count, "window": window,
             "method": method}
 
@@ -127,5 +129,6 @@ def figures_document(results: Sequence[ClientQuarter], quarters: Sequence[Quarte
                    "label": window},
         "min_clients": min_clients,
         "clients": len({r.client.key for r in kept}),
+        "opted_out": len({r.client.key for r in results if r.client.figures_opt_out}),
         "figures": [_figure(fid, pools[fid], min_clients, window) for fid in _METHODS],
     }
