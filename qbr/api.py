@@ -19,6 +19,7 @@ from typing import Any
 
 from qbr.batch import BatchRun, Progress, render_documents, run_batch
 from qbr.batchio import output_lock, prepare_out_dir, recover, write_pair
+from qbr.calibrate import MIN_TICKETS, calibrate_document
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.figures import figures_document
@@ -269,3 +270,39 @@ def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
     results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]
     doc = figures_document(results, qs, run.as_of.isoformat(), config.min_clients)
     return FiguresRun(doc, run.as_of)
+
+
+# ----------------------------------------------------------------------- calibrate
+
+
+@dataclass(frozen=True)
+class CalibrateRun:
+    """The ``qbr.calibrate/1`` document, the client quarters behind it and the cut-off."""
+
+    document: dict[str, Any]
+    results: tuple[ClientQuarter, ...]
+    as_of: datetime
+
+
+def calibrate(config: Config, quarters: str, as_of: str | datetime | None = None,
+              tier: str | None = None, objective: float | None = None,
+              min_tickets: int = MIN_TICKETS, inputs: Inputs | None = None) -> CalibrateRun:
+    """Attainment history, achievable targets and recommendations per tier and priority
+    over ``quarters`` (``2025Q3..2026Q3``); see :mod:`qbr.calibrate`."""
+    if tier is not None and tier not in config.tiers:
+        raise UsageError(f"unknown tier {tier!r} (configured: {', '.join(config.tiers)})")
+    if objective is not None and not 0 < objective <= 100:
+        raise UsageError(f"--objective: expected a percentage in (0, 100], got {objective:g}")
+    qs = parse_quarters(quarters)
+    run = inputs or load_inputs(config, as_of)
+    engine = Engine(config, run.dataset)
+    tiers = [tier] if tier else list(config.tiers)
+    results = tuple(engine.client_quarter(k, q, run.as_of) for q in qs
+                    for k, c in config.clients.items() if c.tier in tiers)
+    targets = {t: {"response": dict(config.tiers[t].response_minutes),
+                   "resolution": dict(config.tiers[t].resolution_minutes)} for t in tiers}
+    objectives = {t: objective if objective is not None else config.tiers[t].objective_pct
+                  for t in tiers}
+    doc = calibrate_document(results, qs, targets, objectives, run.as_of.isoformat(),
+                             min_tickets)
+    return CalibrateRun(doc, results, run.as_of)

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -248,3 +249,51 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
         click.echo(figures_svg(doc, figure_id), nl=False)
     else:
         click.echo(figures_markdown(doc))
+
+
+@main.command()
+@config_option
+@as_of_option
+@click.option("--quarters", required=True,
+              help="The history to learn from, e.g. 2025Q3..2026Q3 (five quarters).")
+@click.option("--tier", default=None, help="Only this tier. Default: every tier.")
+@click.option("--objective", type=float, default=None, metavar="PCT",
+              help="Share of tickets a target must hold for. Default: the tier's "
+                   "objective_pct.")
+@click.option("--min-tickets", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Fewer pooled tickets than this: too thin to recommend.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]),
+              default="table", show_default=True)
+@click.option("--xlsx", "xlsx_path", default=None, type=click.Path(dir_okay=False),
+              help="Also write a workbook with the table and the distributions.")
+def calibrate(config_path: str, as_of: str | None, quarters: str, tier: str | None,
+              objective: float | None, min_tickets: int, fmt: str,
+              xlsx_path: str | None) -> None:
+    """Targets the desk can keep: per tier and priority, the attainment history, the
+    target met at the objective in each quarter (business minutes, nearest rank), the
+    quarter-over-quarter trend and a recommendation with its evidence.
+
+    \b
+    Example:
+      qbr calibrate --config sample_data/qbr.toml --quarters 2025Q3..2026Q3 --tier gold
+    """
+    from qbr.calibrate import calibrate_table, calibrate_workbook
+
+    run = api.calibrate(api.load(config_path), quarters, as_of=as_of, tier=tier,
+                        objective=objective, min_tickets=min_tickets)
+    say_as_of(run)
+    if fmt == "json":
+        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(calibrate_table(run.document, markdown=fmt == "md"))
+    if xlsx_path:
+        from qbr.batchio import DestinationError
+        from qbr.report import write_atomic
+
+        target = Path(xlsx_path)
+        try:
+            write_atomic(target, calibrate_workbook(run.document, run.results))
+        except OSError as exc:
+            raise DestinationError(f"cannot write {target}: "
+                                   f"{exc.strerror or exc}") from None
+        click.echo(f"workbook: {target}", err=True)
