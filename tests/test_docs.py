@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from mini_project import AS_OF, write_mini_project
 from test_sample_metrics import check_client_shape
 
-from qbr.cli import main
+from qbr.batch import TemplateFailure
+from qbr.batchio import DestinationError, LockHeld
+from qbr.cli import EXIT_BROKEN_PIPE, main
 from qbr.errors import ConfigError, InputError, SystemDependencyError, UsageError
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -28,7 +30,8 @@ def test_readme_exit_codes_match_the_code() -> None:
     table = README.split("### Exit codes", 1)[1].split("\n## ", 1)[0]
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
     used = {0, 1, 2, 70, InputError.exit_code, ConfigError.exit_code,
-            UsageError.exit_code, SystemDependencyError.exit_code}
+            UsageError.exit_code, SystemDependencyError.exit_code, DestinationError.exit_code,
+            LockHeld.exit_code, TemplateFailure.exit_code, EXIT_BROKEN_PIPE}
     assert documented == used
 
 
