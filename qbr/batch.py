@@ -17,6 +17,7 @@ import logging
 import os
 import resource
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -210,9 +211,10 @@ def run_job(job: Job) -> dict[str, Any]:
     except QbrError as exc:
         outcome.update(status="failed", failure="data", reason=str(exc))
     except Exception as exc:  # a bug in qbr for this client: reported, the others go on
-        log.debug("internal error for %s", job.client, exc_info=True)
         outcome.update(status="failed", failure="internal",
                        reason=f"internal error: {type(exc).__name__}: {exc}")
+        if os.environ.get("QBR_DEBUG"):  # tracebacks only on request (README)
+            outcome["traceback"] = traceback.format_exc()
     outcome["duration_s"] = round(time.monotonic() - started, 3)
     outcome["worker_pid"] = os.getpid()
     outcome["worker_peak_rss_mb"] = round(

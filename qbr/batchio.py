@@ -36,8 +36,9 @@ from qbr.errors import QbrError
 STATE_DIR = ".qbr"
 LOCK_NAME = ".qbr-batch.lock"
 TMP_SUFFIX = ".qbr-tmp"
-# Temp names the report layer's write_atomic leaves (".<name>.<random>.tmp") and ours.
-_LEFTOVER = re.compile(r"^\..+\.(tmp|qbr-tmp)$")
+# Temp names of ours (".<name>.<random>.qbr-tmp") and those the report layer's
+# write_atomic leaves for packs (".<stem>.pdf.<random>.tmp"); nothing else is touched.
+_LEFTOVER = re.compile(r"^\..+(\.qbr-tmp|\.(pdf|xlsx)\.[^.]+\.tmp)$")
 # os.replace fails with PermissionError while a viewer holds the target open on Windows
 # shares; wait 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s before giving up (ADVERSARIAL 47).
 REPLACE_DELAYS: Sequence[float] = (0.2, 0.4, 0.8, 1.6, 3.2)

@@ -203,6 +203,9 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
                         clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
                         executor=pool, progress=batch_progress(sys.stderr.isatty()))
     click.echo(f"as_of: {run.document['as_of']}", err=True)
+    for outcome in run.outcomes:
+        if outcome.get("traceback"):  # only with QBR_DEBUG=1
+            click.echo(f"{outcome['client']}:\n{outcome['traceback']}", err=True)
     for line in batch_summary(run.document):
         click.echo(line)
     if run.report_path is None:  # e.g. the disk is full: the report goes to stderr
