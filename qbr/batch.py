@@ -316,6 +316,7 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
         outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress)
         doc = {
             "schema": SCHEMA, "qbr_version": __version__, "quarter": quarter,
+            "quarters": sorted(set(quarters.values())),
             "as_of": loaded.as_of.isoformat(), "started": started.isoformat(),
             "duration_s": round(time.monotonic() - t0, 3), "out_dir": str(out),
             "config": config_path, "config_sha256": cfg_sha,

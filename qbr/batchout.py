@@ -50,6 +50,9 @@ def batch_summary(doc: dict[str, Any]) -> Iterable[str]:
             yield (f"    inputs {o['inputs_sha256'][:12]}  "
                    f"config {o['config_sha256'][:12]}")
     c = doc["counts"]
+    which = ", ".join(doc.get("quarters", [])) or doc["quarter"]
+    if which != doc["quarter"]:
+        which = f"{doc['quarter']} ({which})"
     yield (f"{c['written']} written, {c['unchanged']} unchanged, {c['failed']} failed, "
-           f"{c['not_run']} not run of {len(doc['clients'])} for {doc['quarter']} in "
+           f"{c['not_run']} not run of {len(doc['clients'])} for {which} in "
            f"{doc['duration_s']:.1f} s; report: {doc['out_dir']}/batch-report.json")

@@ -248,3 +248,22 @@ def test_previous_is_the_last_completed_quarter_in_the_clients_zone() -> None:
     assert quarter_for("previous", "Pacific/Auckland", now) == Quarter(2026, 3)
     assert quarter_for("previous", "Europe/Berlin", now) == Quarter(2026, 2)
     assert quarter_for("2025Q4", "Europe/Berlin", now) == Quarter(2025, 4)
+
+
+def test_summary_table_and_log_lines(tmp_path: Path, fake: None,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from qbr.batchout import batch_progress, batch_summary
+
+    run = run_batch(api.load(write_portfolio(tmp_path, 2)), "previous", tmp_path / "out",
+                    as_of=parse_as_of(AS_OF), jobs=1, progress=batch_progress(False),
+                    now=datetime(2026, 10, 2, 6, 0, tzinfo=UTC))
+    log = capsys.readouterr().err.splitlines()
+    assert [line.split(" in ")[0] for line in log] == ["[1/2] c1 2026Q3 written",
+                                                       "[2/2] c2 2026Q3 written"]
+    lines = list(batch_summary(run.document))
+    assert lines[0].split() == ["client", "quarter", "status", "seconds", "reason"]
+    assert lines[2].startswith("c1                           2026Q3  written ")
+    assert lines[2].endswith("first run")
+    assert lines[3].strip().startswith(f"{(tmp_path / 'out').resolve()}/c1_2026Q3.pdf  ")
+    assert lines[-1].startswith("2 written, 0 unchanged, 0 failed, 0 not run of 2 for "
+                                "previous (2026Q3) in ")
