@@ -17,8 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qbr.batch import BatchRun, Progress, render_documents, run_batch
+from qbr.batch import BatchRun, Progress, run_batch
 from qbr.batchio import output_lock, prepare_out_dir, recover, write_pair
+from qbr.batchrender import render_documents
 from qbr.calibrate import MIN_TICKETS, calibrate_document
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError

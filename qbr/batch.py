@@ -39,6 +39,7 @@ from qbr.batchio import (
     verified,
     write_pair,
 )
+from qbr.batchrender import TemplateFailure, render_documents
 from qbr.config import Config, load_config
 from qbr.errors import QbrError
 from qbr.ingest import Dataset, load_dataset, read_source, source_label
@@ -130,36 +131,6 @@ def quarter_for(spec: str, zone: str, now: datetime) -> Quarter:
     if spec.strip().lower() == "previous":
         return Quarter.of(now, zone).previous()
     return parse_quarter(spec)
-
-
-# ------------------------------------------------------------------------ rendering
-
-
-class TemplateFailure(QbrError):
-    """A ``--template-dir`` or brand template cannot be rendered: a syntax error, an
-    unknown name, or an operation the sandbox refused (exit 78, like a config error)."""
-
-    exit_code = 78
-
-
-def render_documents(pack: Any, template_dirs: Sequence[Path]) -> tuple[bytes, bytes]:
-    """The pack's PDF and workbook bytes, in memory (nothing is written here). A template
-    problem is a :class:`TemplateFailure` naming the template and line."""
-    import jinja2
-
-    from qbr.report import html_to_pdf, render_html, workbook_bytes
-    from qbr.report.pdf import formatters_for
-
-    try:
-        html = render_html(pack, template_dirs)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(f"template error in {exc.filename or exc.name}, line "
-                              f"{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateFailure(f"template error: {type(exc).__name__}: {exc}") from None
-    except RecursionError:
-        raise TemplateFailure("template error: recursion too deep") from None
-    return html_to_pdf(html), workbook_bytes(pack, formatters_for(pack))
 
 
 # -------------------------------------------------------------------------- worker
