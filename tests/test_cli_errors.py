@@ -194,4 +194,15 @@ def test_no_traceback_without_qbr_debug(project: Path, tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines()[-1].startswith("error: cannot replace")
 
 
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--executor", "dask"], "error: --executor dask needs --scheduler tcp://HOST:8786\n"),
+    (["--scheduler", "tcp://h:8786"], "error: --scheduler needs --executor dask\n"),
+])
+def test_executor_options(project: Path, tmp_path: Path, extra: list[str],
+                          message: str) -> None:
+    code, _, err = run("batch", "--config", str(project), "--quarter", "2026Q3",
+                       "--out", str(tmp_path / "out"), *extra)
+    assert (code, err) == (2, message)
+
+
 assert CONFIG  # the mini project's config is the base of both fixtures
