@@ -29,6 +29,7 @@ from typing import Any
 
 from qbr import __version__
 from qbr.batchio import (
+    STATE_DIR,
     DestinationError,
     output_lock,
     prepare_out_dir,
@@ -65,15 +66,18 @@ class Loaded:
     as_of: datetime
     template_dirs: tuple[Path, ...]
     blocked: dict[str, str] = field(default_factory=dict)
+    feeds: dict[str, list[str]] = field(default_factory=dict)  # client → its source files
 
 
 def load_isolated(config: Config, config_path: str, as_of: datetime | None,
-                  template_dirs: tuple[Path, ...]) -> Loaded:
+                  template_dirs: tuple[Path, ...], out_dir: Path | None = None) -> Loaded:
     """Load every source; when one cannot be read, load the others and block the
     clients the broken one feeds, so that they fail alone (issue 8 §1).
 
     A broken source feeds the clients named in its client column when the file can still
-    be read as a table, else — nothing says whose rows it held — every client."""
+    be read as a table; else the clients it fed in earlier runs (their manifest entries
+    in ``out_dir`` list their source files); else — nothing says whose rows it held —
+    every client."""
     try:
         dataset = load_dataset(config)
         blocked: dict[str, str] = {}
@@ -84,14 +88,15 @@ def load_isolated(config: Config, config_path: str, as_of: datetime | None,
                 read_source(config, source)
                 good.append(source)
             except QbrError as exc:
-                for key in _clients_of(config, source):
+                for key in _clients_of(config, source, out_dir):
                     blocked.setdefault(key, f"input {exc}")
         dataset = load_dataset(replace(config, sources=tuple(good)))
     cut = as_of if as_of is not None else default_as_of(dataset)
-    return Loaded(config, config_path, dataset, cut, template_dirs, blocked)
+    return Loaded(config, config_path, dataset, cut, template_dirs, blocked,
+                  sources_of(dataset))
 
 
-def _clients_of(config: Config, source: Any) -> list[str]:
+def _clients_of(config: Config, source: Any, out_dir: Path | None) -> list[str]:
     from qbr.io import cell_text, read_table
 
     column = source.columns.get("client")
@@ -103,9 +108,34 @@ def _clients_of(config: Config, source: Any) -> list[str]:
         names = {cell_text(r.cells[idx]) for r in table.rows if r.reason is None
                  and idx < len(r.cells)}
     except (QbrError, KeyError, AttributeError, OSError):
-        return list(config.clients)
+        fed = _fed_before(out_dir, source_label(config, source))
+        return [k for k in config.clients if k in fed] if fed else list(config.clients)
     keys = {config.client_for_name(n) for n in names}
     return [k for k in config.clients if k in keys]
+
+
+def _fed_before(out_dir: Path | None, label: str) -> set[str]:
+    """Clients whose last written pack in ``out_dir`` drew on the source file ``label``."""
+    fed: set[str] = set()
+    state = out_dir / STATE_DIR if out_dir is not None else None
+    if state is None or not state.is_dir():
+        return fed
+    for path in state.glob("*.json"):
+        entry = read_manifest(out_dir, path.stem) if out_dir else None
+        if entry and entry.get("state") == "done" and label in entry.get("sources", []):
+            fed.add(str(entry.get("client")))
+    return fed
+
+
+def sources_of(dataset: Dataset) -> dict[str, list[str]]:
+    """Client key → the source files (config labels) its records came from."""
+    feeds: dict[str, set[str]] = {}
+    pairs = [(t.client, t.source.file) for t in dataset.tickets]
+    pairs += [(o.client, o.source.file) for o in dataset.outages]
+    pairs += [(m.client, m.source.file) for m in dataset.maintenance]
+    for client, file in pairs:
+        feeds.setdefault(client, set()).add(file)
+    return {k: sorted(v) for k, v in feeds.items()}
 
 
 def config_fingerprint(config: Config, template_dirs: Sequence[Path]) -> str:
@@ -162,7 +192,7 @@ def _loaded_for(job: Job) -> tuple[Loaded, Engine]:
     if job.token not in _LOADED:  # a Dask worker: load once from shared storage
         config = load_config(job.config_path)
         loaded = load_isolated(config, job.config_path, parse_as_of(job.as_of),
-                               tuple(Path(d) for d in job.template_dirs))
+                               tuple(Path(d) for d in job.template_dirs), Path(job.out_dir))
         _LOADED[job.token] = (loaded, Engine(loaded.config, loaded.dataset))
     return _LOADED[job.token]
 
@@ -217,7 +247,8 @@ def _render_job(job: Job) -> dict[str, Any]:
     written = write_pair(out, stem, {".pdf": pdf, ".xlsx": xlsx},
                          {"inputs_sha256": inputs_sha, "config_sha256": job.config_sha256,
                           "quarter": job.quarter, "as_of": job.as_of,
-                          "qbr_version": __version__})
+                          "qbr_version": __version__, "client": job.client,
+                          "sources": loaded.feeds.get(job.client, [])})
     why = "forced" if job.force else "first run" if entry is None else \
         "inputs, config or templates changed" if not same else "previous files missing"
     return {**result, "status": "written", "reason": why,
@@ -278,7 +309,7 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
         for line in recovered:
             log.warning("%s", line)
         config_path = str(Path(config.file).resolve())
-        loaded = load_isolated(config, config_path, as_of, layers)
+        loaded = load_isolated(config, config_path, as_of, layers, out)
         cfg_sha = config_fingerprint(config, layers)
         token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
         job_list = [Job(k, quarters[k], str(out), force, cfg_sha, token, config_path,

@@ -126,6 +126,20 @@ def test_an_unreadable_file_blocks_every_client_it_may_feed(tmp_path: Path,
     assert all(o["reason"].startswith("input tickets_c2.csv") for o in run.outcomes)
 
 
+def test_an_unreadable_file_fails_the_clients_it_fed_last_time(tmp_path: Path,
+                                                               fake: None) -> None:
+    # ADVERSARIAL 43 (B's file turned into garbage): the manifest of the last run says
+    # which clients drew on tickets_c2.csv, so only c2 fails. c1 and c3 are rendered
+    # again: their data note lists the files read, and tickets_c2.csv no longer is.
+    config = write_portfolio(tmp_path, 3)
+    out = tmp_path / "out"
+    go(config, out)
+    (tmp_path / "tickets_c2.csv").write_bytes(b"Ticket,Company\n\xff\xfe\x00bad\n")
+    run = go(config, out)
+    assert status(run) == {"c1": "written", "c2": "failed", "c3": "written"}
+    assert run.outcomes[1]["reason"].startswith("input tickets_c2.csv")
+
+
 def test_a_bug_on_one_client_is_exit_70_and_the_others_are_written(
         tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # ADVERSARIAL 43: a RuntimeError in qbr is an internal failure, distinct from data.
