@@ -118,7 +118,8 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
     run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client)
     say_as_of(run)
     if fmt == "json":
-        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
+        # SPEC §6: the document never carries NaN or Infinity (invalid JSON); fail loudly.
+        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(metrics_table(run.document))
 
