@@ -18,6 +18,7 @@ from typing import Any
 
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
+from qbr.explain import Explanation, find_and_explain
 from qbr.figures import figures_document
 from qbr.ingest import (
     Dataset,
@@ -138,7 +139,8 @@ def client_keys(config: Config, client: str | None) -> list[str]:
 def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None = None,
             client: str | None = None, inputs: Inputs | None = None) -> MetricsRun:
     """Compute the metrics JSON for one quarter, for every client or one."""
-    q = parse_quarter(quarter) if isinstance(quarter, str) else quarter
+    q = parse_quarter(quarter, config.fiscal_year_start) if isinstance(quarter, str) \
+        else quarter
     keys = client_keys(config, client)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
@@ -203,7 +205,7 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
             inputs: Inputs | None, *, isolate: bool) -> BatchResult:
     render_pack = _renderer()
 
-    q = parse_quarter(quarter)
+    q = parse_quarter(quarter, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
     out = Path(out_dir)
@@ -227,6 +229,20 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
     return BatchResult(run.as_of, str(q), tuple(outcomes))
 
 
+# ------------------------------------------------------------------------- explain
+
+
+def explain(config: Config, client: str, ticket: str, quarter: str | None = None,
+            as_of: str | datetime | None = None, inputs: Inputs | None = None
+            ) -> Explanation:
+    """One ticket's clocks as a timeline, with the verdicts the workbook lists (README
+    "Explaining one ticket"). ``ticket`` is its id, or ``SYSTEM:ID``."""
+    client_keys(config, client)
+    q = parse_quarter(quarter, config.fiscal_year_start) if quarter else None
+    run = inputs or load_inputs(config, as_of)
+    return find_and_explain(config, run.dataset, client, ticket, q, run.as_of)
+
+
 # ------------------------------------------------------------------------- figures
 
 
@@ -241,7 +257,7 @@ class FiguresRun:
 def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
             inputs: Inputs | None = None) -> FiguresRun:
     """Portfolio figures over a quarter or an inclusive range ``2025Q4..2026Q3``."""
-    qs = parse_quarters(quarters)
+    qs = parse_quarters(quarters, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
     results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]

@@ -17,6 +17,7 @@ import click
 
 from qbr import __version__, api
 from qbr.errors import QbrError
+from qbr.explain import explanation_json, explanation_lines
 from qbr.textout import (
     batch_lines,
     figures_markdown,
@@ -172,6 +173,36 @@ def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
         sys.exit(EXIT_INTERNAL)
     if result.failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@config_option
+@as_of_option
+@click.option("--client", required=True, help="Client config key.")
+@click.option("--ticket", "ticket_id", required=True,
+              help="Ticket id as exported (SYSTEM:ID when two systems share the id).")
+@click.option("--quarter", default=None,
+              help="Check the ticket belongs to this quarter (default: its own).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the qbr.explain/1 document on stdout.")
+def explain(config_path: str, as_of: str | None, client: str, ticket_id: str,
+            quarter: str | None, fmt: str) -> None:
+    """One ticket's clocks as a timeline: open and closed intervals (outside hours, lunch,
+    weekend, holiday by name), pauses and reopens, the running business minutes, the
+    target, the verdict and the rule that decided it — the same numbers as the workbook.
+
+    \b
+    Example:
+      qbr explain --config sample_data/qbr.toml --client brauhaus-mueller --ticket 2026-000636
+    """
+    result = api.explain(api.load(config_path), client, ticket_id, quarter, as_of=as_of)
+    say_as_of(result)
+    if fmt == "json":
+        click.echo(json.dumps(explanation_json(result), indent=2, ensure_ascii=False,
+                              allow_nan=False))
+    else:
+        for line in explanation_lines(result):
+            click.echo(line)
 
 
 @main.command()

@@ -78,8 +78,8 @@ class Engine:
         data = self._by_client.get(key, ClientData())
         q_start, q_end = quarter.bounds(client.timezone)
         rows = tuple(self._ticket_row(t, client, tier, as_of) for t in data.tickets
-                     if t.created_at <= as_of and Quarter.of(t.created_at,
-                                                             client.timezone) == quarter)
+                     if t.created_at <= as_of and quarter.holds(t.created_at,
+                                                                client.timezone))
         monitors = tuple(monitor_uptime(m, (q_start, q_end), as_of, data.outages,
                                         data.maintenance, tier.uptime_guarantee_pct)
                          for m in data.monitors)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from qbr.calendar import BusinessClock, ClockSpec, clock_spec
 from qbr.config import Client, Config, Tier, normalise_name
+from qbr.ingest import Dataset
 from qbr.model import StatusEvent, Ticket
 from qbr.pack import TicketRow
 from qbr.sla import Terms, TicketSla, evaluate_ticket
@@ -66,6 +67,18 @@ def status_reason(config: Config, system: str) -> str:
     raws = sorted({raw for s in config.sources if s.system == system
                    for raw, canon in s.values.get("status", {}).items() if canon == "excluded"})
     return f"status {' / '.join(raws)}" if raws else "status excluded"
+
+
+def history_of(config: Config, dataset: Dataset, ticket: Ticket
+               ) -> Sequence[StatusEvent] | None:
+    """The ticket's status events; ``()`` when its system has a status source but the
+    ticket never changed status (its pauses are measured: zero); ``None`` when the
+    system has no status history at all (SPEC §3: reported pause or unmeasured)."""
+    events = dataset.status_events.get(ticket.key)
+    if events is None and any(s.kind == "status" and s.system == ticket.system
+                              for s in config.sources):
+        return ()
+    return events
 
 
 def ticket_sla(config: Config, client: Client, tier: Tier, ticket: Ticket,

@@ -35,7 +35,9 @@ def inputs() -> api.Inputs:
 def check_client_shape(c: dict[str, Any]) -> None:
     assert set(c) == {"client", "name", "tier", "tickets", "response", "resolution",
                       "uptime", "sla_met", "credits"}
-    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected"}
+    # SPEC §6 keys plus the additive §3a ones (and the count of closed-without-time).
+    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected", "excluded",
+                                 "reopened", "closed_without_time"}
     for measure in ("response", "resolution"):
         block = c[measure]
         assert set(block["all"]) == ALL_KEYS
@@ -45,7 +47,7 @@ def check_client_shape(c: dict[str, Any]) -> None:
     assert set(c["uptime"]) == {"monitors", "critical_uptime_pct", "worst_critical_pct"}
     for m in c["uptime"]["monitors"]:
         assert set(m) == MONITOR_KEYS
-    assert set(c["credits"]) == {"pct", "amount", "currency", "provisional"}
+    assert set(c["credits"]) == {"pct", "amount", "currency", "provisional", "applied"}
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
