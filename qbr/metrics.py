@@ -12,6 +12,7 @@ from typing import Any
 from qbr.calendar import BusinessClock, ClockSpec
 from qbr.config import Client, Config, Tier
 from qbr.ingest import Dataset
+from qbr.maintenance import scheduled_maintenance
 from qbr.model import Maintenance, Monitor, Outage, Ticket
 from qbr.pack import OutageRow, TicketRow
 from qbr.quarters import Quarter
@@ -80,8 +81,11 @@ class Engine:
         rows = tuple(self._ticket_row(t, client, tier, as_of) for t in data.tickets
                      if t.created_at <= as_of and quarter.holds(t.created_at,
                                                                 client.timezone))
+        # SPEC §3a: recurring windows join the one-off ones in the §4 union.
+        maintenance = [*data.maintenance,
+                       *scheduled_maintenance(client, q_start, q_end, self.config.file)]
         monitors = tuple(monitor_uptime(m, (q_start, q_end), as_of, data.outages,
-                                        data.maintenance, tier.uptime_guarantee_pct)
+                                        maintenance, tier.uptime_guarantee_pct)
                          for m in data.monitors)
         outages = _outage_rows(data.outages, monitors, as_of)
         entry = _entry(client, tier, rows, monitors, data.rejected, as_of >= q_end)
