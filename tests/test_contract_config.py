@@ -141,7 +141,7 @@ def test_fiscal_quarters_parse_label_and_bound() -> None:
     assert parse_quarter("2026Q3", 4) == Quarter(2026, 3)  # calendar labels stay valid
     assert [str(x) for x in parse_quarters("FY2027Q3..FY2028Q1", 4)] == [
         "FY2027Q3", "FY2027Q4", "FY2028Q1"]
-    with pytest.raises(UsageError, match="no msp.fiscal_year_start"):
+    with pytest.raises(UsageError, match=r"no msp\.fiscal_year_start"):
         parse_quarter("FY2027Q1")
     with pytest.raises(UsageError, match="mixes calendar and fiscal"):
         parse_quarters("2026Q3..FY2028Q1", 4)

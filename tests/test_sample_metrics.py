@@ -114,3 +114,19 @@ def test_figures_name_no_client_and_skip_opt_outs(inputs: api.Inputs) -> None:
     assert all(f["clients"] <= 8 for f in doc["figures"])
     uptime = next(f for f in doc["figures"] if f["id"] == "uptime")
     assert uptime["value"] <= uptime["exact"]  # rounded down
+
+
+def test_sample_exercises_the_contract_rules(inputs: api.Inputs) -> None:
+    # sample_data/README.md: one reopened ticket each at Brauhaus and Hudson, a duplicate
+    # (status excluded) at Lakeshore, project work (excluded category) at Kanzlei Hofmann.
+    doc = api.metrics(inputs.config, "2026Q3", inputs=inputs).document
+    by_key = {c["client"]: c["tickets"] for c in doc["clients"]}
+    assert by_key["brauhaus-mueller"]["reopened"] == 1
+    assert by_key["hudson-freight"]["reopened"] == 1
+    assert by_key["lakeshore-realty"]["excluded"] == 1
+    assert by_key["kanzlei-hofmann"]["excluded"] == 1
+    # Excluded tickets stay in the total but in no met/breached/pending count.
+    for c in doc["clients"]:
+        t, counted = c["tickets"], c["response"]["all"]
+        assert counted["met"] + counted["breached"] + counted["pending"] <= \
+            t["total"] - t["excluded"] - t["unclassified"]
