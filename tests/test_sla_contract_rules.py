@@ -8,6 +8,7 @@ office."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from engine_helpers import ALWAYS, OFFICE, SRC, clock, event, ticket, utc
 
@@ -15,6 +16,7 @@ from qbr.model import StatusEvent
 from qbr.sla import Terms, evaluate_ticket
 
 PAUSES = frozenset({"waiting_customer", "waiting_vendor"})
+SRC_DIR = Path(__file__).resolve().parent
 OFFICE_CLOCK, ALWAYS_CLOCK = clock(OFFICE), clock(ALWAYS)
 TARGETS = {"P1": (15.0, 240.0), "P2": (60.0, 480.0), "P3": (240.0, 1440.0)}
 
@@ -187,3 +189,45 @@ def test_closed_status_without_any_time_is_flagged_and_stays_open() -> None:
     sla = evaluate_ticket(t, None, utc(2026, 7, 6, 8), terms, PAUSES)
     assert sla.closed_without_time and sla.resolution.state == "pending"
     assert "no resolved or closed time" in sla.resolution_rule
+
+
+def _row(ticket_id: str, resp: tuple[str, str], res: tuple[str, str],
+         excluded: str | None = None, reopened: bool = False):  # type: ignore[no-untyped-def]
+    from qbr.pack import Measure, TicketRow
+
+    def m(state: str, prio: str) -> Measure:
+        return Measure(100.0, 10.0, state, utc(2026, 7, 6, 7), prio)  # type: ignore[arg-type]
+
+    return TicketRow("psa", ticket_id, "t", "P3", "P3", "office", utc(2026, 7, 6, 6),
+                     m(*resp), m(*res), 0.0, True, "f.csv", 2, excluded_reason=excluded,
+                     reopened=reopened)
+
+
+def test_metrics_count_each_measure_at_its_priority_and_leave_excluded_out() -> None:
+    import tomllib
+
+    from mini_project import CONFIG
+
+    from qbr.config import parse_config
+    from qbr.metrics import _entry
+
+    config = parse_config(tomllib.loads(CONFIG), SRC_DIR)
+    client, tier = config.clients["acme"], config.tiers["gold"]
+    rows = [
+        # Raised P3 → P1 before resolution: response in the P3 cell, resolution in P1.
+        _row("A", ("met", "P3"), ("met", "P1")),
+        _row("B", ("breached", "P3"), ("met", "P3"), reopened=True),
+        # Excluded: in no cell and not counted as reopened, but in the total.
+        _row("C", ("excluded", "P3"), ("excluded", "P3"), excluded="status Duplicate",
+             reopened=False),
+    ]
+    entry = _entry(client, tier, rows, (), 0, True)
+    # Response P3: A met + B breached → 1/2 = 50 %; P1 response empty.
+    assert (entry["response"]["P3"]["met"], entry["response"]["P3"]["breached"]) == (1, 1)
+    assert entry["response"]["P1"]["attainment_pct"] is None
+    # Resolution: A in P1 (met), B in P3 (met); all = 2 met.
+    assert entry["resolution"]["P1"]["met"] == 1 and entry["resolution"]["P3"]["met"] == 1
+    assert entry["resolution"]["all"] == {"met": 2, "breached": 0, "pending": 0,
+                                          "attainment_pct": 100.0}
+    assert entry["tickets"]["total"] == 3 and entry["tickets"]["excluded"] == 1
+    assert entry["tickets"]["reopened"] == 1
