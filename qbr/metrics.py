@@ -131,7 +131,7 @@ def _measure_block(rows: Sequence[TicketRow], tier: Tier, measure: str) -> dict[
     targets = getattr(tier, f"{measure}_minutes")
     for prio in tier.priorities:
         # SPEC §3a: a measure counts under the priority in force at its event.
-        measures = [m for r in rows if (m := getattr(r, measure)).priority == prio]
+        measures = [getattr(r, measure) for r in rows if _measure_priority(r, measure) == prio]
         counts = {s: sum(m.state == s for m in measures) for s in totals}
         done = [m.elapsed_minutes for m in measures if m.event_at is not None]
         block[prio] = {"target_minutes": _number(targets[prio]), **counts,
@@ -142,6 +142,15 @@ def _measure_block(rows: Sequence[TicketRow], tier: Tier, measure: str) -> dict[
             totals[s] += counts[s]
     block["all"] = {**totals, "attainment_pct": _pct(totals["met"], totals["breached"])}
     return block
+
+
+def _measure_priority(row: TicketRow, measure: str) -> str | None:
+    """The priority a measure counts under: the one in force at its event (SPEC §3a);
+    rows built without it (no priority history known) fall back to the ticket's."""
+    m = getattr(row, measure)
+    if m.priority is None and m.state != "unclassified":
+        return row.priority
+    return m.priority  # type: ignore[no-any-return]
 
 
 def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
