@@ -27,6 +27,7 @@ from qbr.textout import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_PROBLEMS, EXIT_INTERNAL = 1, 70
+QUARTER_HELP = "Quarter, e.g. 2026Q3 (or FY2027Q1 when msp.fiscal_year_start is set)."
 
 
 class QbrGroup(click.Group):
@@ -104,7 +105,7 @@ def validate(config_path: str, strict: bool) -> None:
 @main.command()
 @config_option
 @as_of_option
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--client", default=None, help="Only this client (config key).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True, help="json: exactly the qbr.metrics/1 document on stdout.")
@@ -129,7 +130,7 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @config_option
 @as_of_option
 @click.option("--client", required=True, help="Client config key.")
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
@@ -151,7 +152,7 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @main.command()
 @config_option
 @as_of_option
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")

@@ -141,3 +141,28 @@ def test_cli_explain_json_and_errors() -> None:
     missing = runner.invoke(main, ["explain", "--config", str(SAMPLE), "--client",
                                    "brauhaus-mueller", "--ticket", "nope"])
     assert missing.exit_code == 2 and "no ticket 'nope'" in missing.stderr
+
+
+def test_priority_change_puts_each_clock_on_its_priority_calendar() -> None:
+    # P3 (office) raised to P1 (24x7) at 09:00 CEST; response 08:20, resolved 11:00.
+    # Response on office: 08:00–08:20 = 20 min. Resolution on 24x7 from creation: one
+    # open interval 08:00–11:00 = 180 min.
+    from test_sla_contract_rules import ALWAYS_CLOCK, OFFICE_CLOCK, SRC, terms
+
+    from qbr.model import StatusEvent
+    from qbr.sla import evaluate_ticket
+
+    t = ticket(utc(2026, 7, 6, 6), first_response=utc(2026, 7, 6, 6, 20), priority="P1")
+    events = [StatusEvent("psa", "T-1", utc(2026, 7, 6, 6), "running", SRC, "P3"),
+              StatusEvent("psa", "T-1", utc(2026, 7, 6, 7), "running", SRC, "P1"),
+              StatusEvent("psa", "T-1", utc(2026, 7, 6, 9), "resolved", SRC, "P1")]
+    sla = evaluate_ticket(t, events, utc(2026, 8, 1), terms, PAUSES)
+    clocks = {"office": OFFICE_CLOCK, "always": ALWAYS_CLOCK}
+    x = explain_ticket("acme", "2026Q3", t, events, sla, utc(2026, 8, 1), clocks.__getitem__,
+                       PAUSES)
+    doc = explanation_json(x)
+    assert (doc["response"]["priority"], doc["response"]["calendar"],
+            doc["response"]["elapsed_minutes"]) == ("P3", "office", 20.0)
+    assert [(g["kind"], g["running_minutes"]) for g in doc["resolution"]["timeline"]] == [
+        ("open", 180.0)]
+    assert (doc["resolution"]["priority"], doc["resolution"]["state"]) == ("P1", "met")
