@@ -15,11 +15,18 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qbr.config_rules import (
+    Recurrence,
+    check_date_formats,
+    check_guarantees,
+    parse_credits,
+    parse_schedule,
+)
 from qbr.errors import ConfigError
 from qbr.model import CANONICAL_STATUSES
 
@@ -64,9 +71,6 @@ class Calendar:
     timezone: str | None = None
 
 
-CREDIT_METRICS = ("uptime", "response", "resolution")
-
-
 @dataclass(frozen=True)
 class CreditRow:
     """A credit of ``pct`` % of the quarterly fee when ``metric`` is strictly below
@@ -76,18 +80,6 @@ class CreditRow:
     below: float
     pct: float
     metric: str = "uptime"
-
-
-@dataclass(frozen=True)
-class Recurrence:
-    """A recurring maintenance window (SPEC §3a) in the client's local wall-clock time:
-    ``[start, end)`` on every occurrence date. ``weekday`` is Monday = 0; ``nth`` is
-    ``None`` for weekly, 1–5 for "1st"…"5th" and -1 for "last" weekday of the month."""
-
-    weekday: int
-    nth: int | None
-    start: time
-    end: time
 
 
 @dataclass(frozen=True)
@@ -399,26 +391,12 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
         name=name, response_minutes=response, resolution_minutes=resolution,
         calendar=calendar, calendar_by_priority=dict(by_prio.data),
         pause_statuses=frozenset(pauses), objective_pct=r.pct("objective_pct", None),
-        uptime_guarantee_pct=r.pct("uptime_guarantee_pct", None), credits=_credits(r),
+        uptime_guarantee_pct=r.pct("uptime_guarantee_pct", None),
+        credits=parse_credits(r, CreditRow),
         label=r.get("label", str, None),
         exclude_categories=tuple(r.strings("exclude_categories", [])),
         credit_cap_pct=r.pct("credit_cap_pct", None), credit_combine=combine,
     )
-
-
-def _credits(r: _Reader) -> tuple[CreditRow, ...]:
-    credits = []
-    for i, row in enumerate(r.get("credits", list, [])):
-        if not isinstance(row, dict):
-            raise r.fail(f"credits[{i}]", "expected a table {below = 99.9, pct = 5}")
-        cr = _Reader(r.file, row, r.key(f"credits[{i}]"))
-        cr.unknown({"below", "pct", "metric"})
-        metric = cr.get("metric", str, "uptime")
-        if metric not in CREDIT_METRICS:
-            raise cr.fail("metric", f"expected one of {', '.join(CREDIT_METRICS)}, "
-                                    f"got {metric!r}")
-        credits.append(CreditRow(cr.pct("below"), cr.pct("pct"), metric))
-    return tuple(credits)
 
 
 def _monitor(r: _Reader) -> MonitorConfig:
@@ -432,7 +410,7 @@ def _monitor(r: _Reader) -> MonitorConfig:
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
         guarantee_pct=r.pct("guarantee_pct", None), monitored_from=start,
         monitored_until=until, aliases=tuple(r.strings("aliases", [])),
-        maintenance_schedule=_schedule(r),
+        maintenance_schedule=parse_schedule(r),
     )
 
 
@@ -462,7 +440,7 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         locale=locale, aliases=tuple(r.strings("aliases", [])),
         fee=_fee(r), currency=currency, holidays=_holiday_rule(r, "holidays"),
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
-        maintenance_schedule=_schedule(r),
+        maintenance_schedule=parse_schedule(r),
     )
 
 
@@ -471,69 +449,6 @@ def _fee(r: _Reader) -> float | None:
     if fee is not None and fee < 0:
         raise r.fail("fee", f"expected a fee of 0 or more, got {fee!r}")
     return fee
-
-
-_NTH = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
-
-
-def _schedule(r: _Reader) -> tuple[Recurrence, ...]:
-    """``maintenance_schedule = [{weekly = "sun", from = "02:00", to = "04:00"},
-    {monthly = "2nd tue", from = "22:00", to = "23:59"}]`` (SPEC §3a)."""
-    out = []
-    for i, item in enumerate(r.get("maintenance_schedule", list, [])):
-        key = f"maintenance_schedule[{i}]"
-        if not isinstance(item, dict):
-            raise r.fail(key, 'expected a table {weekly = "sun", from = "02:00", to = "04:00"}')
-        t = _Reader(r.file, item, r.key(key))
-        t.unknown({"weekly", "monthly", "from", "to"})
-        if ("weekly" in item) == ("monthly" in item):
-            raise t.fail("weekly", "give exactly one of weekly or monthly")
-        nth: int | None = None
-        if "weekly" in item:
-            day = t.get("weekly", str).strip().lower()
-        else:
-            words = t.get("monthly", str).strip().lower().split()
-            if len(words) != 2 or words[0] not in _NTH:
-                raise t.fail("monthly", f"expected e.g. '2nd tue' or 'last fri', got "
-                                        f"{item['monthly']!r}")
-            nth, day = _NTH[words[0]], words[1]
-        if day not in WEEKDAYS:
-            raise t.fail("weekly" if nth is None else "monthly",
-                         f"unknown weekday {day!r} (use {', '.join(WEEKDAYS)})")
-        start, end = _clock_time(t, "from"), _clock_time(t, "to")
-        if end <= start:
-            raise t.fail("to", "must be after from (a window does not cross midnight; "
-                               "split it at 24:00)")
-        out.append(Recurrence(WEEKDAYS.index(day), nth, start, end))
-    return tuple(out)
-
-
-def _clock_time(r: _Reader, name: str) -> time:
-    """``"HH:MM"`` wall-clock time; ``"24:00"`` is the end of the day (``time.max``)."""
-    text = r.get(name, str)
-    m = _CLOCK.match(text)
-    if not m:
-        raise r.fail(name, f"expected 'HH:MM', got {text!r}")
-    h, mi = int(m.group(1)), int(m.group(2))
-    if (h, mi) == (24, 0):
-        return time.max
-    if h > 23 or mi > 59:
-        raise r.fail(name, f"not a time of day: {text!r}")
-    return time(h, mi)
-
-
-def _check_date_formats(r: _Reader, formats: list[str]) -> None:
-    """A ``date_format`` must be a strptime pattern that reads back what it writes, so a
-    typo (``%Q``, ``dd.mm.yyyy``) fails at load time, not on every row."""
-    sample = datetime(2026, 12, 31, 23, 59, 58, tzinfo=UTC)
-    for fmt in formats:
-        if "%" not in fmt:
-            raise r.fail("date_format", f"{fmt!r} has no % directives (e.g. '%d.%m.%Y %H:%M')")
-        try:
-            datetime.strptime(sample.strftime(fmt), fmt)
-        except ValueError as exc:
-            raise r.fail("date_format", f"not a valid strptime pattern {fmt!r}: {exc}") from None
 
 
 def _check_locale(r: _Reader, locale: str) -> None:
@@ -557,7 +472,7 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
                                  "or msp.timezone")
     fmt = r.get("date_format", str, None) if isinstance(r.data.get("date_format"), str) \
         else r.strings("date_format", ["%Y-%m-%d %H:%M:%S"])
-    _check_date_formats(r, [fmt] if isinstance(fmt, str) else fmt)
+    check_date_formats(r, [fmt] if isinstance(fmt, str) else fmt)
     delimiter = r.get("delimiter", str, ",")
     if delimiter not in (",", ";", "\t", "|"):
         raise r.fail("delimiter", f"expected ',', ';', tab or '|', got {delimiter!r}")
@@ -659,7 +574,7 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     if not clients:
         raise root.fail("clients", "needs at least one client")
     _unique_monitors(label, clients)
-    _check_guarantees(label, clients, tiers)
+    check_guarantees(label, clients, tiers)
     src_t = root.table("sources")
     sources = tuple(_source(src_t.table(n), n, base, default_tz) for n in src_t.data)
     _check_priority_maps(label, sources, tiers)
@@ -677,19 +592,6 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
         figures_locale=locale, alias_index=_alias_index(label, clients),
         fiscal_year_start=fiscal,
     )
-
-
-def _check_guarantees(file: str, clients: Mapping[str, Client], tiers: Mapping[str, Tier]
-                      ) -> None:
-    """``uptime_guarantee_pct`` is optional only where nothing uses it: a monitor without
-    its own ``guarantee_pct`` needs its tier's (SPEC §4)."""
-    for client in clients.values():
-        tier = tiers[client.tier]
-        for m in client.monitors:
-            if m.guarantee_pct is None and tier.uptime_guarantee_pct is None:
-                raise ConfigError(file, f"tiers.{tier.name}.uptime_guarantee_pct",
-                                  f"missing: monitor {m.monitor!r} of client {client.key!r} "
-                                  "has no guarantee_pct of its own")
 
 
 def _check_priority_maps(file: str, sources: tuple[Source, ...],

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from qbr.calendar import local_to_utc
-from qbr.config import Client, Recurrence
+from qbr.config import Client
+from qbr.config_rules import Recurrence
 from qbr.model import Maintenance, Provenance
 
 

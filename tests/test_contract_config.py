@@ -18,7 +18,8 @@ from mini_project import AS_OF, CONFIG, write_mini_project
 
 from qbr import api
 from qbr.cli import main
-from qbr.config import CreditRow, Recurrence, Tier, parse_config
+from qbr.config import CreditRow, Tier, parse_config
+from qbr.config_rules import Recurrence
 from qbr.errors import ConfigError, UsageError
 from qbr.maintenance import occurs, windows
 from qbr.quarters import Quarter, parse_quarter, parse_quarters
