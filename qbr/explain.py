@@ -342,9 +342,12 @@ def find_and_explain(config: Config, dataset: Dataset, client: str, ticket_id: s
     quarter (client zone) is used; with one, the ticket must belong to it."""
     c = config.clients[client]
     tier = config.tiers[c.tier]
-    system, _, bare = ticket_id.rpartition(":")
-    found = [t for t in dataset.tickets if t.client == client and t.ticket_id == bare
-             and (not system or t.system == system)]
+    bare, found = ticket_id, [t for t in dataset.tickets
+                              if t.client == client and t.ticket_id == ticket_id]
+    if not found and ":" in ticket_id:  # SYSTEM:ID (an id may itself contain ':')
+        system, _, bare = ticket_id.partition(":")
+        found = [t for t in dataset.tickets if t.client == client and t.ticket_id == bare
+                 and t.system == system]
     if not found:
         raise UsageError(f"no ticket {ticket_id!r} of client {client!r} in the inputs")
     if len(found) > 1:

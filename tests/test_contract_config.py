@@ -278,3 +278,15 @@ def test_metrics_json_never_prints_nan(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(main, ["metrics", "--config", str(config), "--quarter",
                                        "2026Q3", "--as-of", AS_OF, "--format", "json"])
     assert result.exit_code == 70 and "NaN" not in result.stdout
+
+
+def test_explain_accepts_a_fiscal_quarter_label(tmp_path: Path) -> None:
+    config = write_mini_project(tmp_path, CONFIG.replace('name = "Test MSP"',
+                                                         'name = "Test MSP"\n'
+                                                         'fiscal_year_start = 4'))
+    cfg = api.load(config)
+    x = api.explain(cfg, "acme", "T-3", "FY2027Q2", as_of=AS_OF)
+    # T-3 (mini_project): gross 300 − paused 180 = 120 business min, met.
+    assert x.quarter == "FY2027Q2" and x.resolution.measure.elapsed_minutes == 120.0
+    with pytest.raises(UsageError, match="belongs to FY2027Q2, not FY2027Q1"):
+        api.explain(cfg, "acme", "T-3", "FY2027Q1", as_of=AS_OF)
