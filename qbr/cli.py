@@ -224,6 +224,6 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str) -> Non
     result = api.figures(api.load(config_path), quarters, as_of=as_of)
     say_as_of(result)
     if fmt == "json":
-        click.echo(json.dumps(result.document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(figures_markdown(result.document))

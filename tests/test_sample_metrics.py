@@ -130,3 +130,9 @@ def test_sample_exercises_the_contract_rules(inputs: api.Inputs) -> None:
         t, counted = c["tickets"], c["response"]["all"]
         assert counted["met"] + counted["breached"] + counted["pending"] <= \
             t["total"] - t["excluded"] - t["unclassified"]
+
+
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_sample_metrics_json_has_no_nan_or_infinity(inputs: api.Inputs, quarter: str) -> None:
+    doc = api.metrics(inputs.config, quarter, inputs=inputs).document
+    json.dumps(doc, allow_nan=False)  # raises ValueError on NaN/Infinity anywhere
