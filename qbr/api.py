@@ -23,6 +23,7 @@ from qbr.batchrender import render_documents
 from qbr.calibrate import MIN_TICKETS, calibrate_document
 from qbr.config import Config, load_config
 from qbr.errors import QbrError, SystemDependencyError, UsageError
+from qbr.explain import Explanation, find_and_explain
 from qbr.figures import figures_document
 from qbr.ingest import (
     Dataset,
@@ -143,7 +144,8 @@ def client_keys(config: Config, client: str | None) -> list[str]:
 def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None = None,
             client: str | None = None, inputs: Inputs | None = None) -> MetricsRun:
     """Compute the metrics JSON for one quarter, for every client or one."""
-    q = parse_quarter(quarter) if isinstance(quarter, str) else quarter
+    q = parse_quarter(quarter, config.fiscal_year_start) if isinstance(quarter, str) \
+        else quarter
     keys = client_keys(config, client)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
@@ -196,7 +198,7 @@ def batch(config: Config, quarter: str, out_dir: str | Path = "out",
         client_keys(config, key)
     cut = parse_as_of(as_of) if isinstance(as_of, str) else as_of
     if quarter.strip().lower() != "previous":
-        parse_quarter(quarter)
+        parse_quarter(quarter, config.fiscal_year_start)
     _renderer()
     return run_batch(config, quarter, out_dir, as_of=cut,
                      template_dirs=(Path(template_dir),) if template_dir else (),
@@ -222,7 +224,7 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
     _renderer()
     from qbr.report import output_stem
 
-    q = parse_quarter(quarter)
+    q = parse_quarter(quarter, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
     out = prepare_out_dir(out_dir)
@@ -251,6 +253,20 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
     return BatchResult(run.as_of, str(q), tuple(outcomes))
 
 
+# ------------------------------------------------------------------------- explain
+
+
+def explain(config: Config, client: str, ticket: str, quarter: str | None = None,
+            as_of: str | datetime | None = None, inputs: Inputs | None = None
+            ) -> Explanation:
+    """One ticket's clocks as a timeline, with the verdicts the workbook lists (README
+    "Explaining one ticket"). ``ticket`` is its id, or ``SYSTEM:ID``."""
+    client_keys(config, client)
+    q = parse_quarter(quarter, config.fiscal_year_start) if quarter else None
+    run = inputs or load_inputs(config, as_of)
+    return find_and_explain(config, run.dataset, client, ticket, q, run.as_of)
+
+
 # ------------------------------------------------------------------------- figures
 
 
@@ -265,7 +281,7 @@ class FiguresRun:
 def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
             inputs: Inputs | None = None) -> FiguresRun:
     """Portfolio figures over a quarter or an inclusive range ``2025Q4..2026Q3``."""
-    qs = parse_quarters(quarters)
+    qs = parse_quarters(quarters, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
     results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]
@@ -274,6 +290,17 @@ def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
 
 
 # ----------------------------------------------------------------------- calibrate
+
+
+def _objective_for(config: Config, tier: str, given: float | None) -> float:
+    """``--objective`` when given, else the tier's ``objective_pct`` (a tier without one
+    cannot be calibrated without the option)."""
+    if given is not None:
+        return given
+    own = config.tiers[tier].objective_pct
+    if own is None:
+        raise UsageError(f"tier {tier!r} has no objective_pct: pass --objective")
+    return own
 
 
 @dataclass(frozen=True)
@@ -294,7 +321,7 @@ def calibrate(config: Config, quarters: str, as_of: str | datetime | None = None
         raise UsageError(f"unknown tier {tier!r} (configured: {', '.join(config.tiers)})")
     if objective is not None and not 0 < objective <= 100:
         raise UsageError(f"--objective: expected a percentage in (0, 100], got {objective:g}")
-    qs = parse_quarters(quarters)
+    qs = parse_quarters(quarters, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
     engine = Engine(config, run.dataset)
     tiers = [tier] if tier else list(config.tiers)
@@ -302,8 +329,7 @@ def calibrate(config: Config, quarters: str, as_of: str | datetime | None = None
                     for k, c in config.clients.items() if c.tier in tiers)
     targets = {t: {"response": dict(config.tiers[t].response_minutes),
                    "resolution": dict(config.tiers[t].resolution_minutes)} for t in tiers}
-    objectives = {t: objective if objective is not None else config.tiers[t].objective_pct
-                  for t in tiers}
+    objectives = {t: _objective_for(config, t, objective) for t in tiers}
     doc = calibrate_document(results, qs, targets, objectives, run.as_of.isoformat(),
                              min_tickets)
     return CalibrateRun(doc, results, run.as_of)

@@ -156,11 +156,13 @@ def config_fingerprint(config: Config, template_dirs: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def quarter_for(spec: str, zone: str, now: datetime) -> Quarter:
-    """``previous`` = the last quarter completed in ``zone`` at ``now``; else parsed."""
+def quarter_for(spec: str, zone: str, now: datetime,
+                fiscal_year_start: int | None = None) -> Quarter:
+    """``previous`` = the last quarter completed in ``zone`` at ``now`` (fiscal when the
+    config sets ``msp.fiscal_year_start``); else parsed."""
     if spec.strip().lower() == "previous":
-        return Quarter.of(now, zone).previous()
-    return parse_quarter(spec)
+        return Quarter.of(now, zone, fiscal_year_start or 1).previous()
+    return parse_quarter(spec, fiscal_year_start)
 
 
 # -------------------------------------------------------------------------- worker
@@ -232,7 +234,8 @@ def _render_job(job: Job) -> dict[str, Any]:
         raise QbrError(loaded.blocked[job.client])
     out = Path(job.out_dir)
     pack = build_pack(loaded.config, loaded.dataset, engine, job.client,
-                      parse_quarter(job.quarter), loaded.as_of)
+                      parse_quarter(job.quarter, loaded.config.fiscal_year_start),
+                      loaded.as_of)
     inputs_sha = hashlib.sha256(repr(pack).encode()).hexdigest()
     stem = output_stem(job.client, job.quarter)
     result: dict[str, Any] = {"inputs_sha256": inputs_sha}
@@ -301,7 +304,8 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
     t0 = time.monotonic()
     now = now or started
     keys = list(clients) or list(config.clients)
-    quarters = {k: str(quarter_for(quarter, config.clients[k].timezone, now)) for k in keys}
+    quarters = {k: str(quarter_for(quarter, config.clients[k].timezone, now,
+                                   config.fiscal_year_start)) for k in keys}
     out = prepare_out_dir(out_dir).resolve()
     layers = tuple(Path(d).resolve() for d in template_dirs)
     with output_lock(out):

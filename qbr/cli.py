@@ -19,6 +19,7 @@ import click
 from qbr import __version__, api
 from qbr.batchout import batch_progress, batch_summary
 from qbr.errors import QbrError
+from qbr.explain import explanation_json, explanation_lines
 from qbr.textout import (
     batch_lines,
     figures_markdown,
@@ -28,6 +29,7 @@ from qbr.textout import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_PROBLEMS, EXIT_INTERNAL = 1, 70
+QUARTER_HELP = "Quarter, e.g. 2026Q3 (or FY2027Q1 when msp.fiscal_year_start is set)."
 
 
 class QbrGroup(click.Group):
@@ -118,7 +120,7 @@ def validate(config_path: str, strict: bool) -> None:
 @main.command()
 @config_option
 @as_of_option
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--client", default=None, help="Only this client (config key).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True, help="json: exactly the qbr.metrics/1 document on stdout.")
@@ -133,7 +135,8 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
     run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client)
     say_as_of(run)
     if fmt == "json":
-        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
+        # SPEC §6: the document never carries NaN or Infinity (invalid JSON); fail loudly.
+        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(metrics_table(run.document))
 
@@ -142,7 +145,7 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @config_option
 @as_of_option
 @click.option("--client", required=True, help="Client config key.")
-@click.option("--quarter", required=True, help="Calendar quarter, e.g. 2026Q3.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
@@ -165,8 +168,9 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @config_option
 @as_of_option
 @click.option("--quarter", required=True,
-              help="Calendar quarter (2026Q3), or 'previous': the last quarter completed in "
-                   "each client's time zone, so a scheduled line never needs editing.")
+              help="Quarter (2026Q3, or FY2027Q1 when msp.fiscal_year_start is set), or "
+                   "'previous': the last quarter completed in each client's time zone, so a "
+                   "scheduled line never needs editing.")
 @click.option("--client", "clients", multiple=True, metavar="KEY",
               help="Only this client (repeatable). Default: every client.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -217,6 +221,36 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
 @main.command()
 @config_option
 @as_of_option
+@click.option("--client", required=True, help="Client config key.")
+@click.option("--ticket", "ticket_id", required=True,
+              help="Ticket id as exported (SYSTEM:ID when two systems share the id).")
+@click.option("--quarter", default=None,
+              help="Check the ticket belongs to this quarter (default: its own).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the qbr.explain/1 document on stdout.")
+def explain(config_path: str, as_of: str | None, client: str, ticket_id: str,
+            quarter: str | None, fmt: str) -> None:
+    """One ticket's clocks as a timeline: open and closed intervals (outside hours, lunch,
+    weekend, holiday by name), pauses and reopens, the running business minutes, the
+    target, the verdict and the rule that decided it — the same numbers as the workbook.
+
+    \b
+    Example:
+      qbr explain --config sample_data/qbr.toml --client brauhaus-mueller --ticket 2026-000636
+    """
+    result = api.explain(api.load(config_path), client, ticket_id, quarter, as_of=as_of)
+    say_as_of(result)
+    if fmt == "json":
+        click.echo(json.dumps(explanation_json(result), indent=2, ensure_ascii=False,
+                              allow_nan=False))
+    else:
+        for line in explanation_lines(result):
+            click.echo(line)
+
+
+@main.command()
+@config_option
+@as_of_option
 @click.option("--quarters", required=True,
               help="A quarter (2026Q3) or an inclusive range (2025Q4..2026Q3).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "md", "html", "svg"]),
@@ -243,7 +277,7 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
     say_as_of(result)
     doc = result.document
     if fmt == "json":
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":
         click.echo(figures_csv(doc), nl=False)
     elif fmt == "html":
@@ -286,7 +320,7 @@ def calibrate(config_path: str, as_of: str | None, quarters: str, tier: str | No
                         objective=objective, min_tickets=min_tickets)
     say_as_of(run)
     if fmt == "json":
-        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(calibrate_table(run.document, markdown=fmt == "md"))
     if xlsx_path:

@@ -9,6 +9,7 @@ in README.md ("Configuration"); ``sample_data/qbr.toml`` is a complete working e
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import tomllib
 import unicodedata
@@ -19,6 +20,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qbr.config_rules import (
+    Recurrence,
+    check_date_formats,
+    check_guarantees,
+    parse_credits,
+    parse_schedule,
+)
 from qbr.errors import ConfigError
 from qbr.model import CANONICAL_STATUSES
 
@@ -65,10 +73,13 @@ class Calendar:
 
 @dataclass(frozen=True)
 class CreditRow:
-    """A credit of ``pct`` % of the quarterly fee when critical uptime < ``below`` %."""
+    """A credit of ``pct`` % of the quarterly fee when ``metric`` is strictly below
+    ``below`` %: the client's critical uptime, or the ``all`` attainment of response or
+    resolution (SPEC §4, §3a)."""
 
     below: float
     pct: float
+    metric: str = "uptime"
 
 
 @dataclass(frozen=True)
@@ -81,9 +92,18 @@ class Tier:
     calendar: str
     calendar_by_priority: Mapping[str, str]
     pause_statuses: frozenset[str]
-    objective_pct: float
-    uptime_guarantee_pct: float
+    objective_pct: float | None  # None: attainment is shown but judged against nothing
+    uptime_guarantee_pct: float | None  # None: every monitor names its own guarantee
     credits: tuple[CreditRow, ...]
+    label: str | None = None  # SPEC §3a: shown in packs instead of the key
+    exclude_categories: tuple[str, ...] = ()
+    credit_cap_pct: float | None = None
+    credit_combine: str = "max"
+
+    @property
+    def display_name(self) -> str:
+        """What packs show: the label, else the key."""
+        return self.label or self.name
 
     @property
     def priorities(self) -> tuple[str, ...]:
@@ -104,6 +124,7 @@ class MonitorConfig:
     monitored_from: datetime | None
     monitored_until: datetime | None
     aliases: tuple[str, ...] = ()
+    maintenance_schedule: tuple[Recurrence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,11 +137,12 @@ class Client:
     timezone: str
     locale: str
     aliases: tuple[str, ...]
-    fee: float
-    currency: str
+    fee: float | None  # quarterly; None: no fee configured, so no credit amount
+    currency: str | None
     holidays: HolidayRule | None
     monitors: tuple[MonitorConfig, ...]
     figures_opt_out: bool = False
+    maintenance_schedule: tuple[Recurrence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,7 @@ class Config:
     min_clients: int = 5
     figures_locale: str = "en"
     alias_index: Mapping[str, str] = field(default_factory=dict)
+    fiscal_year_start: int | None = None  # month 1–12; None: calendar quarters only
 
     def client_for_name(self, name: str) -> str | None:
         """Config key of the client an exported company name belongs to, or ``None``."""
@@ -205,6 +228,8 @@ class _Reader:
 
     def number(self, name: str, default: Any = ..., *, positive: bool = False) -> Any:
         value = self.get(name, (int, float), default, what="a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(name, f"expected a finite number, got {value!r}")
         if value is not None and value is not default and positive and value <= 0:
             raise self.fail(name, f"expected a positive number, got {value!r}")
         return float(value) if isinstance(value, int | float) else value
@@ -339,7 +364,8 @@ def _minutes_table(r: _Reader, name: str) -> dict[str, float]:
 
 def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
     r.unknown({"response_minutes", "resolution_minutes", "calendar", "calendar_by_priority",
-               "pause_statuses", "objective_pct", "uptime_guarantee_pct", "credits"})
+               "pause_statuses", "objective_pct", "uptime_guarantee_pct", "credits", "label",
+               "exclude_categories", "credit_cap_pct", "credit_combine"})
     response = _minutes_table(r, "response_minutes")
     resolution = _minutes_table(r, "resolution_minutes")
     if set(response) != set(resolution):
@@ -358,44 +384,49 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
         if status not in CANONICAL_STATUSES - {"running", "resolved", "closed", "excluded"}:
             raise r.fail(f"pause_statuses[{i}]", f"expected one of pause, waiting_customer, "
                                                   f"waiting_vendor, got {status!r}")
-    credits = []
-    for i, row in enumerate(r.get("credits", list, [])):
-        if not isinstance(row, dict):
-            raise r.fail(f"credits[{i}]", "expected a table {below = 99.9, pct = 5}")
-        cr = _Reader(r.file, row, r.key(f"credits[{i}]"))
-        cr.unknown({"below", "pct"})
-        credits.append(CreditRow(cr.pct("below"), cr.pct("pct")))
+    combine = r.get("credit_combine", str, "max")
+    if combine not in ("max", "sum"):
+        raise r.fail("credit_combine", f"expected 'max' or 'sum', got {combine!r}")
     return Tier(
         name=name, response_minutes=response, resolution_minutes=resolution,
         calendar=calendar, calendar_by_priority=dict(by_prio.data),
-        pause_statuses=frozenset(pauses), objective_pct=r.pct("objective_pct"),
-        uptime_guarantee_pct=r.pct("uptime_guarantee_pct"), credits=tuple(credits),
+        pause_statuses=frozenset(pauses), objective_pct=r.pct("objective_pct", None),
+        uptime_guarantee_pct=r.pct("uptime_guarantee_pct", None),
+        credits=parse_credits(r, CreditRow),
+        label=r.get("label", str, None),
+        exclude_categories=tuple(r.strings("exclude_categories", [])),
+        credit_cap_pct=r.pct("credit_cap_pct", None), credit_combine=combine,
     )
 
 
 def _monitor(r: _Reader) -> MonitorConfig:
     r.unknown({"monitor", "critical", "guarantee_pct", "monitored_from", "monitored_until",
-               "aliases"})
+               "aliases", "maintenance_schedule"})
+    start, until = _instant(r, "monitored_from"), _instant(r, "monitored_until")
+    if start is not None and until is not None and until <= start:
+        raise r.fail("monitored_until", f"{until.isoformat()} is not after monitored_from "
+                                        f"{start.isoformat()}")
     return MonitorConfig(
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
-        guarantee_pct=r.pct("guarantee_pct", None),
-        monitored_from=_instant(r, "monitored_from"),
-        monitored_until=_instant(r, "monitored_until"),
-        aliases=tuple(r.strings("aliases", [])),
+        guarantee_pct=r.pct("guarantee_pct", None), monitored_from=start,
+        monitored_until=until, aliases=tuple(r.strings("aliases", [])),
+        maintenance_schedule=parse_schedule(r),
     )
 
 
 def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
     r.unknown({"name", "tier", "timezone", "locale", "aliases", "fee", "currency", "holidays",
-               "monitors", "figures_opt_out"})
+               "monitors", "figures_opt_out", "maintenance_schedule"})
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
         raise ConfigError(r.file, r.prefix, "client keys name output files: use lower-case "
                                             "letters, digits, '-' and '_' (at most 64)")
     tier = r.get("tier", str)
     if tier not in tiers:
         raise r.fail("tier", f"unknown tier {tier!r} (have {', '.join(tiers)})")
-    currency = r.get("currency", str)
-    if not re.fullmatch(r"[A-Z]{3}", currency):
+    currency = r.get("currency", str, None)
+    if currency is None and "fee" in r.data:
+        raise r.fail("currency", "missing (a fee needs its ISO 4217 currency)")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise r.fail("currency", f"expected an ISO 4217 code such as 'EUR', got {currency!r}")
     monitors = []
     for i, m in enumerate(r.get("monitors", list, [])):
@@ -409,12 +440,13 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         locale=locale, aliases=tuple(r.strings("aliases", [])),
         fee=_fee(r), currency=currency, holidays=_holiday_rule(r, "holidays"),
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
+        maintenance_schedule=parse_schedule(r),
     )
 
 
-def _fee(r: _Reader) -> float:
-    fee: float = r.number("fee")
-    if fee < 0:
+def _fee(r: _Reader) -> float | None:
+    fee: float | None = r.number("fee", None)
+    if fee is not None and fee < 0:
         raise r.fail("fee", f"expected a fee of 0 or more, got {fee!r}")
     return fee
 
@@ -440,6 +472,7 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
                                  "or msp.timezone")
     fmt = r.get("date_format", str, None) if isinstance(r.data.get("date_format"), str) \
         else r.strings("date_format", ["%Y-%m-%d %H:%M:%S"])
+    check_date_formats(r, [fmt] if isinstance(fmt, str) else fmt)
     delimiter = r.get("delimiter", str, ",")
     if delimiter not in (",", ";", "\t", "|"):
         raise r.fail("delimiter", f"expected ',', ';', tab or '|', got {delimiter!r}")
@@ -527,7 +560,10 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     root.unknown({"msp", "figures", "calendars", "tiers", "clients", "sources"})
     msp = root.table("msp")
     msp.unknown({"name", "timezone", "brand", "logo", "primary_color", "accent_color",
-                 "locale"})
+                 "locale", "fiscal_year_start"})
+    fiscal = msp.get("fiscal_year_start", int, None)
+    if fiscal is not None and not 1 <= fiscal <= 12:
+        raise msp.fail("fiscal_year_start", f"expected a month 1–12, got {fiscal!r}")
     default_tz = _zone(msp, "timezone", None)
     cal_t = root.table("calendars")
     calendars = {n: _calendar(cal_t.table(n), n) for n in cal_t.data}
@@ -538,6 +574,7 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     if not clients:
         raise root.fail("clients", "needs at least one client")
     _unique_monitors(label, clients)
+    check_guarantees(label, clients, tiers)
     src_t = root.table("sources")
     sources = tuple(_source(src_t.table(n), n, base, default_tz) for n in src_t.data)
     _check_priority_maps(label, sources, tiers)
@@ -553,6 +590,7 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
         brand=_brand(msp, base), calendars=calendars, tiers=tiers, clients=clients,
         sources=sources, min_clients=min_clients,
         figures_locale=locale, alias_index=_alias_index(label, clients),
+        fiscal_year_start=fiscal,
     )
 
 

@@ -56,11 +56,11 @@ def _pools(results: Sequence[ClientQuarter]) -> dict[str, _Pool]:
             p.den += sum(m.window_seconds for m in crit)
             p.num += sum(m.window_seconds - m.downtime_seconds for m in crit)
         for row in cq.tickets:
-            if row.priority is None:
+            if row.priority is None or row.excluded_reason is not None:  # SPEC §3a
                 continue
             if row.response.event_at is not None:
                 _add_value(pools["response_median"], key, row.response.elapsed_minutes)
-                if row.priority == "P1":
+                if (row.response.priority or row.priority) == "P1":  # at the response, §3a
                     _add_value(pools["response_median_p1"], key, row.response.elapsed_minutes)
             for measure in ("response", "resolution"):
                 state = getattr(row, measure).state

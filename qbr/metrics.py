@@ -9,19 +9,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.numbers import get_currency_precision
-
-from qbr.calendar import BusinessClock, ClockSpec, clock_spec
+from qbr.calendar import BusinessClock, ClockSpec
 from qbr.config import Client, Config, Tier
 from qbr.ingest import Dataset
+from qbr.maintenance import scheduled_maintenance
 from qbr.model import Maintenance, Monitor, Outage, Ticket
 from qbr.pack import OutageRow, TicketRow
 from qbr.quarters import Quarter
-from qbr.sla import evaluate, nearest_rank
+from qbr.sla import nearest_rank
+from qbr.ticketrules import ticket_row
 from qbr.uptime import (
     MonitorUptime,
-    credit_amount,
-    credit_pct,
+    credits_block,
     critical_uptime,
     monitor_uptime,
     outage_downtime_in,
@@ -80,10 +79,13 @@ class Engine:
         data = self._by_client.get(key, ClientData())
         q_start, q_end = quarter.bounds(client.timezone)
         rows = tuple(self._ticket_row(t, client, tier, as_of) for t in data.tickets
-                     if t.created_at <= as_of and Quarter.of(t.created_at,
-                                                             client.timezone) == quarter)
+                     if t.created_at <= as_of and quarter.holds(t.created_at,
+                                                                client.timezone))
+        # SPEC §3a: recurring windows join the one-off ones in the §4 union.
+        maintenance = [*data.maintenance,
+                       *scheduled_maintenance(client, q_start, q_end, self.config.file)]
         monitors = tuple(monitor_uptime(m, (q_start, q_end), as_of, data.outages,
-                                        data.maintenance, tier.uptime_guarantee_pct)
+                                        maintenance, tier.uptime_guarantee_pct)
                          for m in data.monitors)
         outages = _outage_rows(data.outages, monitors, as_of)
         entry = _entry(client, tier, rows, monitors, data.rejected, as_of >= q_end)
@@ -91,25 +93,10 @@ class Engine:
 
     def _ticket_row(self, ticket: Ticket, client: Client, tier: Tier, as_of: datetime
                     ) -> TicketRow:
-        prio = ticket.priority if ticket.priority in tier.response_minutes else None
-        cal_name = tier.calendar_for(prio) if prio else tier.calendar
-        spec = clock_spec(self.config.calendars[cal_name], client.timezone, client.holidays)
         events = self.dataset.status_events.get(ticket.key)
         if events is None and ticket.system in self._history_systems:
             events = ()
-
-        def targets(p: str) -> tuple[float, float] | None:
-            if p not in tier.response_minutes:
-                return None
-            return tier.response_minutes[p], tier.resolution_minutes[p]
-
-        sla = evaluate(ticket, events, as_of, self.clock(spec), tier.pause_statuses, targets)
-        return TicketRow(
-            system=ticket.system, ticket_id=ticket.ticket_id, title=ticket.title,
-            priority=prio, priority_raw=ticket.priority_raw, calendar=cal_name,
-            created_at=ticket.created_at, response=sla.response, resolution=sla.resolution,
-            paused_minutes=sla.paused_seconds / 60.0, pause_measured=sla.pause_measured,
-            source_file=ticket.source.file, source_row=ticket.source.row)
+        return ticket_row(self.config, client, tier, ticket, events, as_of, self.clock)
 
 
 def _group(config: Config, dataset: Dataset) -> dict[str, ClientData]:
@@ -143,7 +130,8 @@ def _measure_block(rows: Sequence[TicketRow], tier: Tier, measure: str) -> dict[
     totals = {"met": 0, "breached": 0, "pending": 0}
     targets = getattr(tier, f"{measure}_minutes")
     for prio in tier.priorities:
-        measures = [getattr(r, measure) for r in rows if r.priority == prio]
+        # SPEC §3a: a measure counts under the priority in force at its event.
+        measures = [getattr(r, measure) for r in rows if _measure_priority(r, measure) == prio]
         counts = {s: sum(m.state == s for m in measures) for s in totals}
         done = [m.elapsed_minutes for m in measures if m.event_at is not None]
         block[prio] = {"target_minutes": _number(targets[prio]), **counts,
@@ -154,6 +142,15 @@ def _measure_block(rows: Sequence[TicketRow], tier: Tier, measure: str) -> dict[
             totals[s] += counts[s]
     block["all"] = {**totals, "attainment_pct": _pct(totals["met"], totals["breached"])}
     return block
+
+
+def _measure_priority(row: TicketRow, measure: str) -> str | None:
+    """The priority a measure counts under: the one in force at its event (SPEC §3a);
+    rows built without it (no priority history known) fall back to the ticket's."""
+    m = getattr(row, measure)
+    if m.priority is None and m.state != "unclassified":
+        return row.priority
+    return m.priority  # type: ignore[no-any-return]
 
 
 def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
@@ -167,11 +164,13 @@ def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
 
 
 def _sla_met(response: Mapping[str, Any], resolution: Mapping[str, Any],
-             monitors: Sequence[MonitorUptime], objective: float) -> bool | None:
+             monitors: Sequence[MonitorUptime], objective: float | None) -> bool | None:
     """True when every measured attainment ≥ objective and every measured critical monitor
-    meets its guarantee; ``None`` when nothing was measured (SPEC §3)."""
+    meets its guarantee; ``None`` when nothing was measured (SPEC §3). A tier without an
+    ``objective_pct`` judges only its monitors."""
     checks = [v["attainment_pct"] >= objective for block in (response, resolution)
-              for v in block.values() if v["attainment_pct"] is not None]
+              for v in block.values()
+              if v["attainment_pct"] is not None and objective is not None]
     checks += [bool(m.met) for m in monitors if m.critical and m.met is not None]
     return None if not checks else all(checks)
 
@@ -179,22 +178,25 @@ def _sla_met(response: Mapping[str, Any], resolution: Mapping[str, Any],
 def _entry(client: Client, tier: Tier, rows: Sequence[TicketRow],
            monitors: Sequence[MonitorUptime], rejected: int, quarter_over: bool
            ) -> dict[str, Any]:
-    response = _measure_block(rows, tier, "response")
-    resolution = _measure_block(rows, tier, "resolution")
+    # SPEC §3a: an excluded ticket is in no count, percentile or `all`, but in the total.
+    counted = [r for r in rows if r.excluded_reason is None]
+    response = _measure_block(counted, tier, "response")
+    resolution = _measure_block(counted, tier, "resolution")
     uptime = _uptime_block(monitors)
-    pct = credit_pct(uptime["critical_uptime_pct"], tier.credits)
-    amount = credit_amount(client.fee, pct, get_currency_precision(client.currency))
     # A ticket is pending while either clock still runs within target (typically: open).
     pending = sum(r.response.state == "pending" or r.resolution.state == "pending"
-                  for r in rows)
+                  for r in counted)
     return {
         "client": client.key, "name": client.name, "tier": tier.name,
-        "tickets": {"total": len(rows), "unclassified": sum(r.priority is None for r in rows),
-                    "pending": pending, "rejected": rejected},
+        "tickets": {"total": len(rows),
+                    "unclassified": sum(r.priority is None for r in counted),
+                    "pending": pending, "rejected": rejected,
+                    "excluded": len(rows) - len(counted),
+                    "reopened": sum(r.reopened for r in counted),
+                    "closed_without_time": sum(r.closed_without_time for r in counted)},
         "response": response, "resolution": resolution, "uptime": uptime,
         "sla_met": _sla_met(response, resolution, monitors, tier.objective_pct),
-        "credits": {"pct": pct, "amount": amount, "currency": client.currency,
-                    "provisional": not quarter_over},
+        "credits": credits_block(client, tier, response, resolution, uptime, quarter_over),
     }
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-State = Literal["met", "breached", "pending", "unclassified"]
+State = Literal["met", "breached", "pending", "unclassified", "excluded"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Measure:
     elapsed_minutes: float
     state: State
     event_at: datetime | None  # the response/resolution instant, None while pending
+    priority: str | None = None  # SPEC §3a: the tier priority in force at the event
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class TicketRow:
     pause_measured: bool
     source_file: str
     source_row: int
+    # SPEC §3a, additive: why the ticket is out of the SLA (None = in it), whether it was
+    # reopened, business minutes sat in done before a reopen (part of paused_minutes), and
+    # a status resolved/closed exported without any time (counted and shown).
+    excluded_reason: str | None = None
+    reopened: bool = False
+    reopened_minutes: float = 0.0
+    closed_without_time: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ class Pack:
     quarter_end: datetime
     as_of: datetime
     metrics: dict[str, Any]  # this client's entry of the SPEC §6 JSON, full precision
-    objective_pct: float
+    objective_pct: float | None  # None: the tier states no objective
     tickets: tuple[TicketRow, ...]
     outages: tuple[OutageRow, ...]
     data_note: DataNote

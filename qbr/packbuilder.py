@@ -24,7 +24,8 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
     start, end = quarter.bounds(client.timezone)
     brand = config.brand
     return Pack(
-        msp_name=config.msp_name, client_key=key, client_name=client.name, tier=tier.name,
+        msp_name=config.msp_name, client_key=key, client_name=client.name,
+        tier=tier.display_name,  # SPEC §3a: the label, else the key
         locale=client.locale, timezone=client.timezone, quarter=str(quarter),
         quarter_start=start, quarter_end=end, as_of=as_of, metrics=current.entry,
         objective_pct=tier.objective_pct, tickets=current.tickets, outages=current.outages,

@@ -1,6 +1,8 @@
-"""Calendar quarters (SPEC §3): ``2026Q3`` = 1 Jul – 30 Sep, bounded at local midnight in
-the client's zone. Fiscal quarters (``FY2027Q1``) come later (ROADMAP 1) and will parse
-here into the same :class:`Quarter` shape."""
+"""Quarters (SPEC §3, §3a). Calendar quarters: ``2026Q3`` = 1 Jul – 30 Sep. Fiscal
+quarters when ``msp.fiscal_year_start`` is set: ``FY2027Q1`` is the first quarter of the
+fiscal year that *ends* in 2027 (start month 4: 1 Apr – 30 Jun 2026). Every quarter is
+bounded at local midnight in the client's zone. With a fiscal start both spellings are
+accepted and a quarter keeps the spelling it was given (JSON ``quarter`` carries it)."""
 
 from __future__ import annotations
 
@@ -12,21 +14,30 @@ from zoneinfo import ZoneInfo
 from qbr.errors import UsageError
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_FISCAL = re.compile(r"^FY(\d{4})Q([1-4])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
 class Quarter:
-    """A calendar quarter, e.g. ``Quarter(2026, 3)``; ``str()`` gives ``"2026Q3"``."""
+    """A quarter, e.g. ``Quarter(2026, 3)`` (``"2026Q3"``) or, with a fiscal year starting
+    in April, ``Quarter(2027, 1, 4)`` (``"FY2027Q1"``, 1 Apr – 30 Jun 2026). ``year`` is
+    the year the (fiscal) year ends in; ``start_month`` 1 means calendar quarters."""
 
     year: int
     number: int
+    start_month: int = 1
 
     def __str__(self) -> str:
-        return f"{self.year}Q{self.number}"
+        if self.start_month == 1:
+            return f"{self.year}Q{self.number}"
+        return f"FY{self.year}Q{self.number}"
 
     @property
     def first_day(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
+        month = self.start_month + 3 * (self.number - 1)  # 1..14+; fold into the year
+        year = self.year - (self.start_month > 1)
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        return date(year, month, 1)
 
     @property
     def end_day(self) -> date:
@@ -34,10 +45,11 @@ class Quarter:
         return self.next().first_day
 
     def next(self) -> Quarter:
-        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1, self.start_month)
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1,
+                       self.start_month)
 
     def bounds(self, zone: str) -> tuple[datetime, datetime]:
         """``[start, end)`` in UTC: local midnight of the first day to local midnight after
@@ -47,11 +59,23 @@ class Quarter:
         end = datetime.combine(self.end_day, datetime.min.time(), tzinfo=tz)
         return start.astimezone(UTC), end.astimezone(UTC)
 
+    def holds(self, instant: datetime, zone: str) -> bool:
+        """Whether ``instant`` falls in this quarter on the local calendar of ``zone``."""
+        return quarter_of(instant, zone, self) == self
+
     @classmethod
-    def of(cls, instant: datetime, zone: str) -> Quarter:
-        """The quarter holding ``instant`` on the local calendar of ``zone``."""
+    def of(cls, instant: datetime, zone: str, start_month: int = 1) -> Quarter:
+        """The quarter holding ``instant`` on the local calendar of ``zone``, counted from
+        ``start_month`` (1: calendar quarters)."""
         local = instant.astimezone(ZoneInfo(zone))
-        return cls(local.year, (local.month - 1) // 3 + 1)
+        offset = (local.month - start_month) % 12
+        year = local.year + (start_month > 1 and local.month >= start_month)
+        return cls(year, offset // 3 + 1, start_month)
+
+
+def quarter_of(instant: datetime, zone: str, like: Quarter | None = None) -> Quarter:
+    """The quarter of ``instant`` in the same reckoning (calendar or fiscal) as ``like``."""
+    return Quarter.of(instant, zone, like.start_month if like is not None else 1)
 
 
 # Years a quarter or cut-off may name: wide enough for any real export, narrow enough
@@ -59,24 +83,39 @@ class Quarter:
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
-def parse_quarter(text: str) -> Quarter:
-    """``"2026Q3"`` → ``Quarter(2026, 3)``; anything else, or a year outside
-    1900–2999, is a :class:`UsageError`."""
-    m = _QUARTER.match(text.strip())
-    if not m:
-        raise UsageError(f"not a quarter: {text!r} (expected e.g. 2026Q3)")
-    year = int(m.group(1))
-    if not MIN_YEAR <= year <= MAX_YEAR:
+def _in_range(text: str, quarter: Quarter) -> Quarter:
+    """A quarter whose year lies outside 1900–2999 is a :class:`UsageError`."""
+    if not MIN_YEAR <= quarter.year <= MAX_YEAR:
         raise UsageError(f"quarter {text.strip()!r} is out of range "
                          f"(years {MIN_YEAR}-{MAX_YEAR})")
-    return Quarter(year, int(m.group(2)))
+    return quarter
 
 
-def parse_quarters(text: str) -> list[Quarter]:
-    """``"2025Q4..2026Q3"`` → the four quarters in order; ``"2026Q3"`` → one."""
+def parse_quarter(text: str, fiscal_year_start: int | None = None) -> Quarter:
+    """``"2026Q3"`` → ``Quarter(2026, 3)``; with a fiscal start also ``"FY2027Q1"``;
+    anything else, or a year outside 1900–2999, is a :class:`UsageError`."""
+    cleaned = text.strip()
+    m = _QUARTER.match(cleaned)
+    if m:
+        return _in_range(text, Quarter(int(m.group(1)), int(m.group(2))))
+    f = _FISCAL.match(cleaned)
+    if f and fiscal_year_start is None:
+        raise UsageError(f"{text!r} is a fiscal quarter, but the config sets no "
+                         "msp.fiscal_year_start (use e.g. 2026Q3)")
+    if f and fiscal_year_start is not None:
+        return _in_range(text, Quarter(int(f.group(1)), int(f.group(2)), fiscal_year_start))
+    hint = " or FY2027Q1" if fiscal_year_start else ""
+    raise UsageError(f"not a quarter: {text!r} (expected e.g. 2026Q3{hint})")
+
+
+def parse_quarters(text: str, fiscal_year_start: int | None = None) -> list[Quarter]:
+    """``"2025Q4..2026Q3"`` → the four quarters in order; ``"2026Q3"`` → one. Both ends
+    must use the same spelling (calendar or fiscal)."""
     first, sep, last = text.partition("..")
-    start = parse_quarter(first)
-    end = parse_quarter(last) if sep else start
+    start = parse_quarter(first, fiscal_year_start)
+    end = parse_quarter(last, fiscal_year_start) if sep else start
+    if end.start_month != start.start_month:
+        raise UsageError(f"quarter range mixes calendar and fiscal labels: {text!r}")
     if end < start:
         raise UsageError(f"quarter range runs backwards: {text!r}")
     out = [start]

@@ -7,6 +7,11 @@
   none) on the ticket's calendar. Pauses stop the *resolution* clock only.
 - Met when elapsed seconds ≤ target × 60; without an event: breached once elapsed at
   ``as_of`` exceeds the target, else pending.
+- SPEC §3a (:func:`evaluate_ticket`): with a status history, done/reopen decide the
+  events; each measure takes the priority in force at its event; excluded tickets keep
+  their clocks for ``explain`` but their states are ``excluded``.
+
+This scalar engine is the oracle of the bulk engine and the source of ``qbr explain``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from qbr.calendar import BusinessClock
+from qbr.history import DONE, Lifecycle, has_priority_history, lifecycle, priority_at
 from qbr.intervals import Interval, union
 from qbr.model import StatusEvent, Ticket
 from qbr.pack import Measure, State
@@ -93,37 +99,184 @@ def judge(elapsed_seconds: float, target_minutes: float | None, has_event: bool)
 
 @dataclass(frozen=True)
 class TicketSla:
-    """Both measures of one ticket plus the pause that was subtracted."""
+    """Both measures of one ticket plus the pause that was subtracted (business seconds:
+    status pauses and, with a history, time sat in done before a reopen)."""
 
     response: Measure
     resolution: Measure
     paused_seconds: float
     pause_measured: bool
+    reopened_seconds: float = 0.0
+    reopened: bool = False
+    excluded_reason: str | None = None
+    closed_without_time: bool = False
+    response_rule: str = ""
+    resolution_rule: str = ""
+    response_calendar: str = ""
+    resolution_calendar: str = ""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a priority brings to a ticket's measures: its targets (business minutes,
+    ``None`` when the priority is not in the tier: unclassified) and the clock its calendar
+    runs on. ``priority`` is the tier key, ``None`` for unclassified."""
+
+    priority: str | None
+    response_minutes: float | None
+    resolution_minutes: float | None
+    clock: BusinessClock
+    calendar: str
 
 
 def evaluate(ticket: Ticket, events: Sequence[StatusEvent] | None, as_of: datetime,
              clock: BusinessClock, pause_statuses: frozenset[str],
              targets: Callable[[str], tuple[float, float] | None]) -> TicketSla:
-    """Compute a ticket's response and resolution measures at ``as_of``.
+    """:func:`evaluate_ticket` with one clock for every priority.
 
     ``targets(priority)`` gives (response, resolution) minutes, or ``None`` when the
     priority is not in the tier (unclassified: measured, never judged)."""
-    wanted = targets(ticket.priority) if ticket.priority is not None else None
-    resp_target, res_target = wanted if wanted else (None, None)
 
-    resp_at = response_event(ticket, as_of)
-    resp_elapsed = clock.seconds(ticket.created_at, resp_at or as_of)
-    response = Measure(resp_target, resp_elapsed / 60.0,
-                       judge(resp_elapsed, resp_target, resp_at is not None), resp_at)
+    def terms(priority: str | None) -> Terms:
+        wanted = targets(priority) if priority is not None else None
+        if not wanted:
+            return Terms(None, None, None, clock, "")
+        return Terms(priority, wanted[0], wanted[1], clock, "")
 
-    res_at = resolution_event(ticket, as_of)
+    return evaluate_ticket(ticket, events, as_of, terms, pause_statuses)
+
+
+def evaluate_ticket(ticket: Ticket, events: Sequence[StatusEvent] | None, as_of: datetime,
+                    terms: Callable[[str | None], Terms], pause_statuses: frozenset[str],
+                    excluded_reason: str | None = None,
+                    status_reason: str = "status excluded") -> TicketSla:
+    """A ticket's response and resolution measures at ``as_of`` under SPEC §3 and §3a.
+
+    ``events`` is the ticket's status history (``None``: its source has none). With at
+    least one event known at ``as_of`` the history decides the events (§3a): response =
+    the earliest of first response and the first entry into done; resolution = the last
+    entry into done not followed by a reopen; time in done before a reopen is subtracted
+    like a pause. Otherwise the exported times decide (§3). Each measure uses the priority
+    in force at its event (at ``as_of`` without one) and that priority's target and
+    calendar, timed from creation. ``excluded_reason`` (column or category) or holding the
+    status ``excluded`` (reason ``status_reason``) makes both states ``excluded``."""
+    known = [e for e in events or () if e.at <= as_of]
+    life = lifecycle(ticket.created_at, known, as_of) if known else None
+
+    resp_at, resp_rule = _response(ticket, life, as_of)
+    resp_terms = terms(_priority(ticket, known, resp_at or as_of, as_of))
+    resp_elapsed = resp_terms.clock.seconds(ticket.created_at, resp_at or as_of)
+
+    res_at, res_rule, closed_blind = _resolution(ticket, life, as_of)
+    res_terms = terms(_priority(ticket, known, res_at or as_of, as_of))
+    res_clock = res_terms.clock
     end = res_at or as_of
-    pause = measure_pause(ticket, events, end, as_of, clock, pause_statuses)
-    gross = clock.seconds(ticket.created_at, end)
-    net = max(gross - pause.seconds, 0.0)  # a vendor's reported pause may exceed the span
-    resolution = Measure(res_target, net / 60.0, judge(net, res_target, res_at is not None),
-                         res_at)
-    return TicketSla(response, resolution, min(pause.seconds, gross), pause.measured)
+    gross = res_clock.seconds(ticket.created_at, end)
+    if events is None:
+        pause = measure_pause(ticket, None, end, as_of, res_clock, pause_statuses)
+        status_spans: list[Interval] = []
+    else:
+        status_spans = paused_intervals(ticket.created_at, end, known, pause_statuses)
+        pause = PauseResult(res_clock.seconds_in(status_spans), True)
+    reopen_spans = _clip(life.reopen_spans if life else (), ticket.created_at, end)
+    reopened_s = res_clock.seconds_in(reopen_spans)
+    if reopen_spans:  # a span cannot be both paused and done; the union keeps it exact
+        subtracted = res_clock.seconds_in(union([*status_spans, *reopen_spans]))
+    else:
+        subtracted = pause.seconds
+    net = max(gross - subtracted, 0.0)  # a vendor's reported pause may exceed the span
+
+    excluded = excluded_reason or (status_reason if _holds_excluded(ticket, life) else None)
+    resp_state = judge(resp_elapsed, resp_terms.response_minutes, resp_at is not None)
+    res_state = judge(net, res_terms.resolution_minutes, res_at is not None)
+    if excluded:
+        resp_state = res_state = "excluded"
+    response = Measure(resp_terms.response_minutes, resp_elapsed / 60.0, resp_state, resp_at,
+                       resp_terms.priority)
+    resolution = Measure(res_terms.resolution_minutes, net / 60.0, res_state, res_at,
+                         res_terms.priority)
+    return TicketSla(
+        response, resolution, min(subtracted, gross), pause.measured,
+        reopened_seconds=reopened_s, reopened=bool(life and life.reopened) and not excluded,
+        excluded_reason=excluded, closed_without_time=closed_blind,
+        response_rule=resp_rule, resolution_rule=res_rule,
+        response_calendar=resp_terms.calendar, resolution_calendar=res_terms.calendar)
+
+
+def _clip(spans: Sequence[Interval], start: datetime, end: datetime) -> list[Interval]:
+    return [(max(a, start), min(b, end)) for a, b in spans if min(b, end) > max(a, start)]
+
+
+def _holds_excluded(ticket: Ticket, life: Lifecycle | None) -> bool:
+    """The canonical status ``excluded`` held at any time by ``as_of``: from the history
+    when there is one, else the exported status (SPEC §3a)."""
+    return life.excluded if life is not None else ticket.status == "excluded"
+
+
+def _priority(ticket: Ticket, known: Sequence[StatusEvent], when: datetime,
+              as_of: datetime) -> str | None:
+    """The priority in force at a measure's event (SPEC §3a); the exported one without a
+    priority history."""
+    if not has_priority_history(known, as_of):
+        return ticket.priority
+    return priority_at(ticket.created_at, known, when, as_of, ticket.priority)
+
+
+def _fmt(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _response(ticket: Ticket, life: Lifecycle | None, as_of: datetime
+              ) -> tuple[datetime | None, str]:
+    """The response event and the rule that chose it, in words."""
+    first = seen(ticket.first_response_at, as_of)
+    if life is not None:
+        done = life.first_done
+        if first is not None and (done is None or first <= done):
+            return first, "response = first response time"
+        if done is not None:
+            why = "no first response in the export" if first is None else \
+                "earlier than the first response"
+            return done, f"response = first entry into {life.first_done_status} in the " \
+                f"status history: {why}"
+        return None, "no response by as_of"
+    candidates = [(t, name) for t, name in ((first, "first response"),
+                                            (seen(ticket.resolved_at, as_of), "resolved"),
+                                            (seen(ticket.closed_at, as_of), "closed"))
+                  if t is not None]
+    if not candidates:
+        return None, "no response by as_of"
+    at, name = min(candidates, key=lambda c: c[0])  # stable: first response wins a tie
+    if name == "first response":
+        return at, "response = first response time"
+    why = "no first response in the export" if first is None else \
+        "earlier than the first response"
+    return at, f"response = {name} time: {why} (resolving or closing answers the client)"
+
+
+def _resolution(ticket: Ticket, life: Lifecycle | None, as_of: datetime
+                ) -> tuple[datetime | None, str, bool]:
+    """The resolution event, the rule that chose it, and whether the export says
+    resolved/closed without any time (counted and shown; the ticket stays open)."""
+    if life is not None:
+        reopens = len(life.reopen_spans)
+        again = f" after {reopens} reopen{'s' if reopens > 1 else ''}" if reopens else ""
+        if life.resolved is not None:
+            return life.resolved, f"resolution = last entry into {life.resolved_status} in " \
+                f"the status history{again} (exported resolved/closed times not used)", False
+        if reopens:
+            return None, f"no resolution by as_of: reopened at " \
+                f"{_fmt(life.reopen_spans[-1][1])}", False
+        return None, "no resolution by as_of", False
+    resolved, closed = seen(ticket.resolved_at, as_of), seen(ticket.closed_at, as_of)
+    if resolved is not None:
+        return resolved, "resolution = resolved time", False
+    if closed is not None:
+        return closed, "resolution = closed time: no resolved time in the export", False
+    if ticket.status in DONE and ticket.resolved_at is None and ticket.closed_at is None:
+        return None, f"no resolution: status {ticket.status} but no resolved or closed " \
+            "time in the export (counted as open at as_of)", True
+    return None, "no resolution by as_of", False
 
 
 def nearest_rank(values: Sequence[float], pct: float) -> float | None:

@@ -9,12 +9,15 @@ All durations here are wall-clock (real) minutes, not business minutes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from qbr.config import CreditRow
+from babel.numbers import get_currency_precision
+
+from qbr.config import Client, CreditRow, Tier
 from qbr.intervals import Interval, intersect, subtract, total_seconds, union
 from qbr.model import Maintenance, Monitor, Outage
 
@@ -63,13 +66,15 @@ def monitor_window(monitor: Monitor, quarter: Interval, as_of: datetime,
 
 def monitor_uptime(monitor: Monitor, quarter: Interval, as_of: datetime,
                    outages: Sequence[Outage], maintenance: Sequence[Maintenance],
-                   tier_guarantee_pct: float) -> MonitorUptime:
+                   tier_guarantee_pct: float | None) -> MonitorUptime:
     """Window and downtime of one monitor for one quarter, in seconds."""
     window = monitor_window(monitor, quarter, as_of, maintenance)
     spans = [outage_span(o, as_of) for o in outages if o.monitor == monitor.monitor]
     down = intersect(union(s for s in spans if s is not None), window)
     guarantee = monitor.guarantee_pct if monitor.guarantee_pct is not None \
         else tier_guarantee_pct
+    if guarantee is None:  # the config loader refuses this (uptime_guarantee_pct missing)
+        raise ValueError(f"monitor {monitor.monitor!r} has no guarantee")
     return MonitorUptime(monitor.monitor, monitor.critical, total_seconds(window),
                          total_seconds(down), guarantee, tuple(window))
 
@@ -94,6 +99,63 @@ def credit_pct(critical_pct: float | None, table: Sequence[CreditRow]) -> float 
         return None
     applicable = [row.pct for row in table if critical_pct < row.below]
     return max(applicable, default=0.0)
+
+
+@dataclass(frozen=True)
+class CreditWorking:
+    """The credit of one client quarter and how it came about (SPEC §3a).
+
+    ``applied`` lists every credit row whose condition holds as ``{metric, value, below,
+    pct}``; ``pct`` is ``None`` when no metric the credit looks at was measured."""
+
+    pct: float | None
+    applied: tuple[dict[str, Any], ...]
+
+
+def credit_working(values: Mapping[str, float | None], tier: Tier) -> CreditWorking:
+    """Credits on attainment and uptime with a cap.
+
+    ``values`` maps ``uptime`` to the critical uptime % and ``response``/``resolution`` to
+    that measure's ``all`` attainment % (``None`` = nothing measured). A row applies when
+    its metric's unrounded value is strictly below ``below``; per metric the largest
+    applicable ``pct`` wins (0 when none); the metrics' winners are combined by the tier's
+    ``credit_combine`` (``max`` or ``sum``) and capped at ``credit_cap_pct`` and at 100 (a
+    credit never exceeds the fee). The metrics looked at are ``uptime`` (always, SPEC §4)
+    and every metric a row names; a metric with nothing measured applies no row, and when
+    none was measured the result is ``None``."""
+    metrics = ["uptime", *sorted({row.metric for row in tier.credits} - {"uptime"})]
+    measured = [m for m in metrics if values.get(m) is not None]
+    if not measured:
+        return CreditWorking(None, ())
+    applied = []
+    winners: dict[str, float] = dict.fromkeys(measured, 0.0)
+    for row in tier.credits:
+        value = values.get(row.metric)
+        if value is None or not value < row.below:
+            continue
+        applied.append({"metric": row.metric, "value": value, "below": row.below,
+                        "pct": row.pct})
+        winners[row.metric] = max(winners[row.metric], row.pct)
+    combined = sum(winners.values()) if tier.credit_combine == "sum" \
+        else max(winners.values())
+    cap = 100.0 if tier.credit_cap_pct is None else min(tier.credit_cap_pct, 100.0)
+    return CreditWorking(min(combined, cap), tuple(applied))
+
+
+def credits_block(client: Client, tier: Tier, response: Mapping[str, Any],
+                  resolution: Mapping[str, Any], uptime: Mapping[str, Any],
+                  quarter_over: bool) -> dict[str, Any]:
+    """The SPEC §6 ``credits`` object with its working. Without a configured fee the
+    amount is ``null`` (and ``currency`` too when none is configured)."""
+    working = credit_working({"uptime": uptime["critical_uptime_pct"],
+                              "response": response["all"]["attainment_pct"],
+                              "resolution": resolution["all"]["attainment_pct"]}, tier)
+    amount = None
+    if client.fee is not None and client.currency is not None:
+        amount = credit_amount(client.fee, working.pct,
+                               get_currency_precision(client.currency))
+    return {"pct": working.pct, "amount": amount, "currency": client.currency,
+            "provisional": not quarter_over, "applied": list(working.applied)}
 
 
 def credit_amount(fee: float, pct: float | None, minor_digits: int) -> float | None:

@@ -402,7 +402,8 @@ DE_TECHS = ("M. Huber", "S. Lechner", "F. Maier", "K. Wimmer", "A. Obermeier")
 # Export vocabulary per system: internal code -> exported status; priority labels.
 STATUS_LABELS = {
     "psa": {"new": "Open", "progress": "In Progress", "wait_c": "Waiting on Customer",
-            "wait_v": "Waiting on Vendor", "resolved": "Resolved", "closed": "Closed"},
+            "wait_v": "Waiting on Vendor", "resolved": "Resolved", "closed": "Closed",
+            "dup": "Duplicate"},
     "de": {"new": "Neu", "progress": "In Bearbeitung", "wait_c": "Warten auf Kunde",
            "wait_v": "Warten auf Lieferant", "resolved": "Gelöst", "closed": "Geschlossen"},
 }
@@ -831,6 +832,35 @@ def hard_cases(rng: random.Random) -> list[Ticket]:
     return t
 
 
+def contract_cases() -> list[Ticket]:
+    """SPEC §3a cases with fixed ids, appended after the ordinary rows (they draw nothing
+    from the random stream, so every other row stays as it was)."""
+    s = scripted
+    reopened = s("brauhaus-mueller", "reopened", "P3", "Etikettendrucker Abfüllung druckt "
+                 "wieder leer", "Drucker", "1st Level",
+                 [("2026-08-10 09:00", "new"), ("2026-08-10 09:20", "progress"),
+                  ("2026-08-10 11:00", "resolved"), ("2026-08-11 10:30", "progress"),
+                  ("2026-08-11 15:00", "resolved"), ("2026-08-14 10:00", "closed")])
+    # Reopened and not resolved again: the PSA clears the resolved time on a reopen.
+    still_open = s("hudson-freight", "reopened", "P2", "Dock door scanner drops Wi-Fi again",
+                   "Hardware", "Service Desk",
+                   [("2026-09-21 09:00", "new"), ("2026-09-21 09:30", "progress"),
+                    ("2026-09-21 14:00", "resolved"), ("2026-09-23 09:00", "progress")])
+    duplicate = s("lakeshore-realty", "excluded-status", "P4", "Printer offline in the "
+                  "Evanston office", "Hardware", "Service Desk",
+                  [("2026-08-12 10:00", "new"), ("2026-08-12 10:20", "dup")],
+                  first_response=None)
+    project = s("kanzlei-hofmann", "excluded-category", "P3", "Umzug Kanzlei: neue "
+                "Arbeitsplätze 3. OG einrichten", "Projektarbeit", "2nd Level",
+                [("2026-07-20 09:00", "new"), ("2026-07-20 09:30", "progress"),
+                 ("2026-07-24 16:00", "resolved"), ("2026-07-27 10:00", "closed")])
+    out = [reopened, replace(still_open, resolved=None), duplicate, project]
+    for t, ticket_id in zip(out, ("2026-000990", "T-104990", "T-104991", "2026-000991"),
+                            strict=True):
+        t.ticket_id = ticket_id
+    return out
+
+
 def shift(local: str, minutes: int) -> str:
     return (datetime.fromisoformat(local) + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
 
@@ -956,14 +986,18 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], *, delimiter
         writer.writerows(rows)
 
 
-def ticket_files(rng: random.Random, tickets: list[Ticket], out: Path) -> None:
+def ticket_files(rng: random.Random, tickets: list[Ticket], out: Path,
+                 extra: list[Ticket]) -> None:
     for system, name, hist_name in (("psa", "psa_tickets.csv", "psa_status_history.csv"),
                                     ("de", "tickets_de.csv", "statusverlauf_de.csv")):
         mine = sorted((t for t in tickets if t.system == system),
                       key=lambda t: (t.created, t.ticket_id))
         rows = [ticket_row(t) for t in mine]
         rows = with_overlaps(rng, mine, rows, system)
-        history = [r for t in sorted(mine, key=lambda t: t.ticket_id) for r in history_rows(t)]
+        late = [t for t in extra if t.system == system]
+        rows += [ticket_row(t) for t in late]  # appended: earlier rows keep their numbers
+        history = [r for t in sorted(mine + late, key=lambda t: t.ticket_id)
+                   for r in history_rows(t)]
         if system == "psa":
             write_csv(out / name, PSA_HEADER, rows)
             write_csv(out / hist_name, ["Ticket ID", "Changed At", "Old Status", "New Status",
@@ -1188,7 +1222,9 @@ def generate(out_dir: str | Path) -> dict[str, list[str]]:
     rng = random.Random(SEED)
     tickets = build_tickets(rng)
     assign_ids(rng, tickets)
-    ticket_files(rng, tickets, out)
+    extra = [unambiguous(t) if t.system == "de" else t for t in contract_cases()]
+    ticket_files(rng, tickets, out, extra)
+    tickets += extra
     write_csv(out / "outages.csv", ["Monitor", "Outage Start", "Outage End", "Duration (min)",
                                     "Reason"], outage_rows(rng))
     write_csv(out / "maintenance.csv", ["Client", "Monitor", "Start", "End", "Reason"],

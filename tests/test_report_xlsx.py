@@ -125,7 +125,7 @@ def test_german_workbook_has_german_labels() -> None:
 def test_sheets_are_frozen_and_filtered() -> None:
     wb = load_workbook(io.BytesIO(_xlsx(make_pack())))
     assert wb["Tickets"].freeze_panes == "A2"
-    assert re.fullmatch(r"A1:Q\d+", wb["Tickets"].auto_filter.ref or "")
+    assert re.fullmatch(r"A1:W\d+", wb["Tickets"].auto_filter.ref or "")
 
 
 def test_illegal_characters_and_long_text() -> None:

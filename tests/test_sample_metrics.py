@@ -35,7 +35,9 @@ def inputs() -> api.Inputs:
 def check_client_shape(c: dict[str, Any]) -> None:
     assert set(c) == {"client", "name", "tier", "tickets", "response", "resolution",
                       "uptime", "sla_met", "credits"}
-    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected"}
+    # SPEC §6 keys plus the additive §3a ones (and the count of closed-without-time).
+    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected", "excluded",
+                                 "reopened", "closed_without_time"}
     for measure in ("response", "resolution"):
         block = c[measure]
         assert set(block["all"]) == ALL_KEYS
@@ -45,7 +47,7 @@ def check_client_shape(c: dict[str, Any]) -> None:
     assert set(c["uptime"]) == {"monitors", "critical_uptime_pct", "worst_critical_pct"}
     for m in c["uptime"]["monitors"]:
         assert set(m) == MONITOR_KEYS
-    assert set(c["credits"]) == {"pct", "amount", "currency", "provisional"}
+    assert set(c["credits"]) == {"pct", "amount", "currency", "provisional", "applied"}
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
@@ -112,3 +114,25 @@ def test_figures_name_no_client_and_skip_opt_outs(inputs: api.Inputs) -> None:
     assert all(f["clients"] <= 8 for f in doc["figures"])
     uptime = next(f for f in doc["figures"] if f["id"] == "uptime")
     assert uptime["value"] <= uptime["exact"]  # rounded down
+
+
+def test_sample_exercises_the_contract_rules(inputs: api.Inputs) -> None:
+    # sample_data/README.md: one reopened ticket each at Brauhaus and Hudson, a duplicate
+    # (status excluded) at Lakeshore, project work (excluded category) at Kanzlei Hofmann.
+    doc = api.metrics(inputs.config, "2026Q3", inputs=inputs).document
+    by_key = {c["client"]: c["tickets"] for c in doc["clients"]}
+    assert by_key["brauhaus-mueller"]["reopened"] == 1
+    assert by_key["hudson-freight"]["reopened"] == 1
+    assert by_key["lakeshore-realty"]["excluded"] == 1
+    assert by_key["kanzlei-hofmann"]["excluded"] == 1
+    # Excluded tickets stay in the total but in no met/breached/pending count.
+    for c in doc["clients"]:
+        t, counted = c["tickets"], c["response"]["all"]
+        assert counted["met"] + counted["breached"] + counted["pending"] <= \
+            t["total"] - t["excluded"] - t["unclassified"]
+
+
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_sample_metrics_json_has_no_nan_or_infinity(inputs: api.Inputs, quarter: str) -> None:
+    doc = api.metrics(inputs.config, quarter, inputs=inputs).document
+    json.dumps(doc, allow_nan=False)  # raises ValueError on NaN/Infinity anywhere

@@ -90,8 +90,10 @@ def test_pause_over_lunch_counts_business_time_only() -> None:
     # Waiting on customer Mon 2026-07-06 11:30–13:30 CEST: business part is 11:30–12:00
     # and 13:00–13:30 = 60 min (lunch is not business time, so not double-subtracted).
     t = ticket(utc(2026, 7, 6, 6), resolved=utc(2026, 7, 6, 14))
+    # With a history the resolution is its entry into done (SPEC §3a), so it is listed.
     events = [event(utc(2026, 7, 6, 9, 30), "waiting_customer"),
-              event(utc(2026, 7, 6, 11, 30), "running")]
+              event(utc(2026, 7, 6, 11, 30), "running"),
+              event(utc(2026, 7, 6, 14), "resolved")]
     sla = evaluate(t, events, utc(2026, 8, 1), clock(), PAUSES, targets(15, 600))
     # Gross 08:00–16:00 = 420 min, minus 60 → 360 min.
     assert sla.paused_seconds == 3600

@@ -78,7 +78,7 @@ class AttainmentSeries:
 def attainment_chart(
     priorities: Sequence[str],
     series: Sequence[AttainmentSeries],
-    objective_pct: float,
+    objective_pct: float | None,
     fmt: Formatters,
     colours: ChartColours,
 ) -> str:
@@ -95,13 +95,14 @@ def attainment_chart(
             ax.bar(xs, heights, width * 0.92, label=one.label, color=palette[i % 2])
             for x, value in zip(xs, one.values, strict=True):
                 _bar_label(ax, x, value, fmt.attainment(value))
-        ax.axhline(
-            objective_pct,
-            color=_OBJECTIVE,
-            linewidth=1.2,
-            linestyle="--",
-            label=_("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)},
-        )
+        if objective_pct is not None:  # a tier may state no objective (SPEC §3a)
+            ax.axhline(
+                objective_pct,
+                color=_OBJECTIVE,
+                linewidth=1.2,
+                linestyle="--",
+                label=_("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)},
+            )
         ax.set_xticks(range(len(priorities)), list(priorities))
         ax.set_ylim(0, 112)
         ax.set_yticks([0, 25, 50, 75, 100])
@@ -132,7 +133,7 @@ def _bar_label(ax: Any, x: float, value: float | None, text: str) -> None:
 
 def trend_chart(
     history: Sequence[HistoryPoint],
-    objective_pct: float,
+    objective_pct: float | None,
     fmt: Formatters,
     colours: ChartColours,
 ) -> str | None:
@@ -156,9 +157,11 @@ def trend_chart(
                 color=colour,
                 label=label,
             )
-        left.axhline(
-            objective_pct, color=_OBJECTIVE, linewidth=1, linestyle="--", label=_("Objective")
-        )
+        if objective_pct is not None:
+            left.axhline(
+                objective_pct, color=_OBJECTIVE, linewidth=1, linestyle="--",
+                label=_("Objective")
+            )
         left.set_title(_("Attainment"), fontsize=9, loc="left")
         left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0)))
         left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7.5)

@@ -71,7 +71,8 @@ def priority_keys(metrics: dict[str, Any]) -> list[str]:
     return keys
 
 
-def sla_rows(metrics: dict[str, Any], measure: str, objective: float) -> list[dict[str, Any]]:
+def sla_rows(metrics: dict[str, Any], measure: str, objective: float | None
+             ) -> list[dict[str, Any]]:
     """Table rows of one measure: one per priority, then ``all``."""
     table = metrics.get(measure) or {}
     rows = []
@@ -79,7 +80,8 @@ def sla_rows(metrics: dict[str, Any], measure: str, objective: float) -> list[di
         entry = dict(table.get(key) or {})
         pct = entry.get("attainment_pct")
         entry["priority"] = key
-        entry["meets_objective"] = None if pct is None else pct >= objective
+        entry["meets_objective"] = None if pct is None or objective is None \
+            else pct >= objective
         rows.append(entry)
     return rows
 

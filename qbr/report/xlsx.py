@@ -101,7 +101,7 @@ def _summary(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
         (_("Quarter"), pack.quarter),
         (_("Data as of"), fmt.local(pack.as_of)),
         (_("Time zone"), pack.timezone),
-        (_("Service tier"), m.get("tier") or pack.tier),
+        (_("Service tier"), pack.tier),  # the tier's label (SPEC §3a), else its key
         (_("Prepared by"), pack.msp_name),
     ):
         sheet.line([label, value])
@@ -148,7 +148,8 @@ def _summary_sla(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
                     pct,
                     e.get("median_minutes"),
                     e.get("p90_minutes"),
-                    _yes_no(None if pct is None else pct >= pack.objective_pct, fmt),
+                    _yes_no(None if pct is None or pack.objective_pct is None
+                            else pct >= pack.objective_pct, fmt),
                 ],
                 formats,
             )
@@ -214,8 +215,17 @@ def _summary_credit_and_data(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None
         (_("unclassified tickets"), dn.unclassified),
         (_("tickets whose pauses could not be measured"), dn.pause_unmeasured),
         (_("warnings (e.g. ambiguous local times)"), dn.warnings),
+        # SPEC §3a counts, from the metrics entry the pack was built from.
+        (_("excluded tickets (listed with reason)"), _ticket_count(pack, "excluded")),
+        (_("reopened tickets"), _ticket_count(pack, "reopened")),
+        (_("closed without a close time (counted as open)"),
+         _ticket_count(pack, "closed_without_time")),
     ):
         sheet.line([label, value], ["", COUNT])
+
+
+def _ticket_count(pack: Pack, key: str) -> int:
+    return int((pack.metrics.get("tickets") or {}).get(key) or 0)
 
 
 def _yes_no(value: bool | None, fmt: Formatters) -> str | None:
@@ -230,11 +240,13 @@ def _state(state: str, fmt: Formatters) -> str:
         "breached": _("breached"),
         "pending": _("pending"),
         "unclassified": _("unclassified"),
+        "excluded": _("excluded"),
     }
     return labels.get(state, state)
 
 
 def _ticket_values(t: TicketRow, fmt: Formatters) -> list[Any]:
+    _ = fmt.translations.gettext
     return [
         t.system,
         t.ticket_id,
@@ -253,6 +265,13 @@ def _ticket_values(t: TicketRow, fmt: Formatters) -> list[Any]:
         _yes_no(t.pause_measured, fmt),
         t.source_file,
         t.source_row,
+        # SPEC §3a columns, appended so existing column positions stay put.
+        t.excluded_reason,
+        _yes_no(t.reopened, fmt),
+        t.reopened_minutes,
+        t.response.priority,
+        t.resolution.priority,
+        _("status closed, no close time") if t.closed_without_time else None,
     ]
 
 
@@ -277,6 +296,12 @@ def _tickets(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
             _("Pause measured"),
             _("Source file"),
             _("Source row"),
+            _("Excluded (reason)"),
+            _("Reopened"),
+            _("Resolved before reopen (min)"),
+            _("Priority at response"),
+            _("Priority at resolution"),
+            _("Note"),
         ]
     )
     formats = [
@@ -297,6 +322,12 @@ def _tickets(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
         "",
         "",
         "0",
+        "",
+        "",
+        MINUTES,
+        "",
+        "",
+        "",
     ]
     for t in sorted(pack.tickets, key=lambda t: (t.created_at, t.system, t.ticket_id)):
         sheet.line(_ticket_values(t, fmt), formats)
