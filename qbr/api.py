@@ -170,20 +170,40 @@ class BatchResult:
         return [o for o in self.outcomes if o.error is not None]
 
 
+RENDER_SECONDS = 300.0  # default render budget per client (ADVERSARIAL 7)
+RENDER_MEMORY_MB = 2048
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How packs are written (issue 7): ``internal`` adds the MSP-only appendix files;
+    ``pdf_variant`` is ``"pdf/a-3b"`` or ``"pdf/ua-1"``; ``budget_seconds`` and
+    ``budget_memory_mb`` bound each client's render in a child process (ADVERSARIAL 7;
+    None = in-process, no budget)."""
+
+    internal: bool = False
+    pdf_variant: str | None = None
+    budget_seconds: float | None = None
+    budget_memory_mb: int | None = None
+
+
 def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
            as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-           inputs: Inputs | None = None) -> BatchResult:
+           inputs: Inputs | None = None, options: RenderOptions | None = None
+           ) -> BatchResult:
     """Write one client's PDF and XLSX for ``quarter`` into ``out_dir``."""
     keys = client_keys(config, client)
-    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False)
+    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False,
+                   options=options or RenderOptions())
 
 
 def batch(config: Config, quarter: str, out_dir: str | Path = "out",
           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-          inputs: Inputs | None = None) -> BatchResult:
+          inputs: Inputs | None = None, options: RenderOptions | None = None
+          ) -> BatchResult:
     """Write every client's pack; a client that fails is reported and the rest go on."""
     return _render(config, list(config.clients), quarter, out_dir, as_of, template_dir,
-                   inputs, isolate=True)
+                   inputs, isolate=True, options=options or RenderOptions())
 
 
 def _renderer() -> Any:
@@ -200,8 +220,10 @@ def _renderer() -> Any:
 
 def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Path,
             as_of: str | datetime | None, template_dir: str | Path | None,
-            inputs: Inputs | None, *, isolate: bool) -> BatchResult:
+            inputs: Inputs | None, *, isolate: bool,
+            options: RenderOptions = RenderOptions()) -> BatchResult:
     render_pack = _renderer()
+    from qbr.report.budget import run_with_budget
 
     q = parse_quarter(quarter)
     run = inputs or load_inputs(config, as_of)
@@ -213,7 +235,12 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
     for key in keys:
         try:
             pack = build_pack(config, run.dataset, engine, key, q, run.as_of)
-            outcomes.append(ClientOutcome(key, tuple(render_pack(pack, out, layers))))
+
+            def one(pack: Any = pack) -> tuple[Path, ...]:
+                return tuple(render_pack(pack, out, layers, internal=options.internal,
+                                         pdf_variant=options.pdf_variant))
+            files = run_with_budget(one, key, options.budget_seconds, options.budget_memory_mb)
+            outcomes.append(ClientOutcome(key, files))
         except QbrError as exc:
             if not isolate:
                 raise

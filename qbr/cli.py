@@ -59,6 +59,19 @@ def as_of_option(f: F) -> F:
                              " Default: the latest instant in the inputs.")(f)
 
 
+def render_options(f: F) -> F:
+    """``--internal``, ``--pdf-variant`` and ``--render-timeout`` (issue 7)."""
+    f = click.option("--render-timeout", type=float, default=api.RENDER_SECONDS,
+                     show_default=True, metavar="SECONDS",
+                     help="Render budget per client (seconds, with a "
+                          f"{api.RENDER_MEMORY_MB} MB memory cap); 0 = no budget.")(f)
+    f = click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+                     default=None, help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF.")(f)
+    return click.option("--internal", is_flag=True,
+                        help="Also write the MSP-only appendix (<client>_<quarter>_internal"
+                             ".pdf/.xlsx): whole-file counts, file names, config keys.")(f)
+
+
 def say_as_of(run: Any) -> None:
     """Every computing command states its cut-off, on stderr so stdout stays data."""
     click.echo(f"as_of: {run.as_of.isoformat()}", err=True)
@@ -131,16 +144,20 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
+@render_options
 def report(config_path: str, as_of: str | None, client: str, quarter: str, out_dir: str,
-           template_dir: str | None) -> None:
+           template_dir: str | None, internal: bool, pdf_variant: str | None,
+           render_timeout: float) -> None:
     """Write one client's PDF deck and Excel workbook.
 
     \b
     Example:
       qbr report --config sample_data/qbr.toml --client brauhaus-mueller --quarter 2026Q3
     """
+    options = api.RenderOptions(internal, pdf_variant, render_timeout or None,
+                                api.RENDER_MEMORY_MB if render_timeout else None)
     result = api.report(api.load(config_path), client, quarter, out_dir, as_of=as_of,
-                        template_dir=template_dir)
+                        template_dir=template_dir, options=options)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
@@ -153,8 +170,10 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
+@render_options
 def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
-          template_dir: str | None) -> None:
+          template_dir: str | None, internal: bool, pdf_variant: str | None,
+          render_timeout: float) -> None:
     """Write every client's pack; a failing client is reported and the others go on
     (exit 1 if a client's data failed, 70 if qbr itself failed on a client).
 
@@ -162,8 +181,10 @@ def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
     Example:
       qbr batch --config sample_data/qbr.toml --quarter 2026Q3 --out out
     """
+    options = api.RenderOptions(internal, pdf_variant, render_timeout or None,
+                                api.RENDER_MEMORY_MB if render_timeout else None)
     result = api.batch(api.load(config_path), quarter, out_dir, as_of=as_of,
-                       template_dir=template_dir)
+                       template_dir=template_dir, options=options)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)

@@ -84,6 +84,7 @@ class Tier:
     objective_pct: float
     uptime_guarantee_pct: float
     credits: tuple[CreditRow, ...]
+    label: str | None = None  # the contract's name shown to the client ("Gold")
 
     @property
     def priorities(self) -> tuple[str, ...]:
@@ -104,6 +105,16 @@ class MonitorConfig:
     monitored_from: datetime | None
     monitored_until: datetime | None
     aliases: tuple[str, ...] = ()
+    label: str | None = None  # display name in the pack ("Firewall Munich")
+
+
+@dataclass(frozen=True)
+class AccountManagerConfig:
+    """The MSP's contact printed on the client's pack (``clients.X.account_manager``)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Client:
     holidays: HolidayRule | None
     monitors: tuple[MonitorConfig, ...]
     figures_opt_out: bool = False
+    account_manager: AccountManagerConfig | None = None
+    next_review: date | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,9 @@ class Config:
     min_clients: int = 5
     figures_locale: str = "en"
     alias_index: Mapping[str, str] = field(default_factory=dict)
+    notes: Path | None = None  # msp.notes: folder of notes/<client>/<quarter>.md
+    paper: str | None = None  # msp.paper: "A4" or "Letter"; None = by the client's locale
+    psa_url_host: str | None = None  # msp.psa_url_host: https links to it become clickable
 
     def client_for_name(self, name: str) -> str | None:
         """Config key of the client an exported company name belongs to, or ``None``."""
@@ -339,7 +355,7 @@ def _minutes_table(r: _Reader, name: str) -> dict[str, float]:
 
 def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
     r.unknown({"response_minutes", "resolution_minutes", "calendar", "calendar_by_priority",
-               "pause_statuses", "objective_pct", "uptime_guarantee_pct", "credits"})
+               "pause_statuses", "objective_pct", "uptime_guarantee_pct", "credits", "label"})
     response = _minutes_table(r, "response_minutes")
     resolution = _minutes_table(r, "resolution_minutes")
     if set(response) != set(resolution):
@@ -370,24 +386,52 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
         calendar=calendar, calendar_by_priority=dict(by_prio.data),
         pause_statuses=frozenset(pauses), objective_pct=r.pct("objective_pct"),
         uptime_guarantee_pct=r.pct("uptime_guarantee_pct"), credits=tuple(credits),
+        label=r.get("label", str, None),
     )
 
 
 def _monitor(r: _Reader) -> MonitorConfig:
     r.unknown({"monitor", "critical", "guarantee_pct", "monitored_from", "monitored_until",
-               "aliases"})
+               "aliases", "label"})
     return MonitorConfig(
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
         guarantee_pct=r.pct("guarantee_pct", None),
         monitored_from=_instant(r, "monitored_from"),
         monitored_until=_instant(r, "monitored_until"),
-        aliases=tuple(r.strings("aliases", [])),
+        aliases=tuple(r.strings("aliases", [])), label=r.get("label", str, None),
     )
+
+
+def _account_manager(r: _Reader) -> AccountManagerConfig | None:
+    """``account_manager = {name, email, phone}``: name required, the rest optional."""
+    if "account_manager" not in r.data:
+        return None
+    am = r.table("account_manager")
+    am.unknown({"name", "email", "phone"})
+    email = am.get("email", str, None)
+    if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
+        raise am.fail("email", f"expected an e-mail address, got {email!r}")
+    return AccountManagerConfig(am.get("name", str), email, am.get("phone", str, None))
+
+
+def _next_review(r: _Reader) -> date | None:
+    """``next_review = 2027-01-20`` (a TOML date) or the string "2027-01-20"."""
+    value = r.data.get("next_review")
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise r.fail("next_review", f"expected a date such as 2027-01-20, got {value!r}")
 
 
 def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
     r.unknown({"name", "tier", "timezone", "locale", "aliases", "fee", "currency", "holidays",
-               "monitors", "figures_opt_out"})
+               "monitors", "figures_opt_out", "account_manager", "next_review"})
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
         raise ConfigError(r.file, r.prefix, "client keys name output files: use lower-case "
                                             "letters, digits, '-' and '_' (at most 64)")
@@ -409,6 +453,7 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         locale=locale, aliases=tuple(r.strings("aliases", [])),
         fee=_fee(r), currency=currency, holidays=_holiday_rule(r, "holidays"),
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
+        account_manager=_account_manager(r), next_review=_next_review(r),
     )
 
 
@@ -527,7 +572,7 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     root.unknown({"msp", "figures", "calendars", "tiers", "clients", "sources"})
     msp = root.table("msp")
     msp.unknown({"name", "timezone", "brand", "logo", "primary_color", "accent_color",
-                 "locale"})
+                 "locale", "notes", "paper", "psa_url_host"})
     default_tz = _zone(msp, "timezone", None)
     cal_t = root.table("calendars")
     calendars = {n: _calendar(cal_t.table(n), n) for n in cal_t.data}
@@ -553,7 +598,23 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
         brand=_brand(msp, base), calendars=calendars, tiers=tiers, clients=clients,
         sources=sources, min_clients=min_clients,
         figures_locale=locale, alias_index=_alias_index(label, clients),
+        **_report_options(msp, base),
     )
+
+
+def _report_options(msp: _Reader, base: Path) -> dict[str, Any]:
+    """``msp.notes`` (folder, relative to the config), ``msp.paper`` and
+    ``msp.psa_url_host`` (a bare host name such as ``psa.example.de``)."""
+    notes = msp.get("notes", str, None)
+    paper = msp.get("paper", str, None)
+    if paper is not None and paper not in ("A4", "Letter"):
+        raise msp.fail("paper", f"expected 'A4' or 'Letter', got {paper!r}")
+    host = msp.get("psa_url_host", str, None)
+    if host is not None and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", host):
+        raise msp.fail("psa_url_host", f"expected a host name such as 'psa.example.de', "
+                                       f"got {host!r}")
+    return {"notes": (base / notes).resolve() if notes else None, "paper": paper,
+            "psa_url_host": host.lower() if host else None}
 
 
 def _check_priority_maps(file: str, sources: tuple[Source, ...],

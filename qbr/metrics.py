@@ -109,7 +109,9 @@ class Engine:
             priority=prio, priority_raw=ticket.priority_raw, calendar=cal_name,
             created_at=ticket.created_at, response=sla.response, resolution=sla.resolution,
             paused_minutes=sla.paused_seconds / 60.0, pause_measured=sla.pause_measured,
-            source_file=ticket.source.file, source_row=ticket.source.row)
+            source_file=ticket.source.file, source_row=ticket.source.row,
+            category=ticket.category, status=ticket.status, resolved_at=ticket.resolved_at,
+            closed_at=ticket.closed_at, url=getattr(ticket, "url", None))
 
 
 def _group(config: Config, dataset: Dataset) -> dict[str, ClientData]:
