@@ -174,7 +174,9 @@ def _story_context(pack: Pack, fmt: Formatters, internal: bool) -> dict[str, Any
         "notes": render_notes(pack.notes_markdown, pack.link_hosts),
         "desk": pack.desk,
         "systems": list(pack.systems),
-        "incidents": crit_incidents[:INCIDENT_ROWS],
+        # the longest incidents, shown in time order; the total row covers the rest
+        "incidents": sorted(sorted(crit_incidents, key=lambda i: -i.downtime_minutes)
+                            [:INCIDENT_ROWS], key=lambda i: (i.start, i.label)),
         "incidents_more": max(len(crit_incidents) - INCIDENT_ROWS, 0),
         "incidents_minutes": sum(i.downtime_minutes for i in crit_incidents),
         "critical_downtime": sum(s.downtime_minutes for s in pack.systems if s.critical),
