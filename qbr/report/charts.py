@@ -27,7 +27,7 @@ from qbr.report.formatters import Formatters
 
 _RC: dict[Any, Any] = {  # Any keys: matplotlib types rc keys as a Literal union
     "svg.hashsalt": "qbr",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: a fraction of the path data WeasyPrint parses
     "text.parse_math": False,
     "font.family": "DejaVu Sans",
     "font.size": 9,

@@ -75,4 +75,6 @@ def trend_sheet(wb: Workbook, pack: Pack, fmt: Formatters, primary: str, footer:
     data = reference(s.ws, min_col=2, max_col=5, min_row=1, max_row=n + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(reference(s.ws, min_col=1, min_row=2, max_row=n + 1))
+    for series in chart.series:
+        series.smooth = False  # straight segments: a smoothed curve invents values
     s.ws.add_chart(chart, "G2")

@@ -21,6 +21,7 @@ from typing import Any
 from babel import Locale
 from babel.numbers import get_currency_symbol
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -35,6 +36,10 @@ COUNT = "#,##0"
 MINUTES = "#,##0"
 PCT1 = "0.0%"
 PCT2 = "0.00%"
+_HEADER = Font(name=FONT, bold=True, color="FFFFFF")
+_BOLD = Font(name=FONT, bold=True)
+_LINK = Font(name=FONT, color="1F5FA8", underline="single")
+_WRAP = Alignment(vertical="center", wrap_text=True)
 
 
 def date_format(locale: Locale, with_time: bool = True) -> str:
@@ -79,6 +84,7 @@ class Sheet:
         self.ws = wb.create_sheet(title[:31])
         self.fill = PatternFill("solid", fgColor=primary.lstrip("#").upper())
         self.columns = list(columns)
+        self._formats = [c.fmt for c in self.columns]
         self.label = label or title
         self.row = 0
         self._print_setup(footer)
@@ -107,11 +113,13 @@ class Sheet:
         """The header row (brand colour, white bold); repeated on every printed page."""
         cells = []
         for label in labels if labels is not None else [c.label for c in self.columns]:
-            cell = self.text(label)
-            cell.font = Font(name=FONT, bold=True, color="FFFFFF")
+            cell = self._styled(self.text(label))
+            cell.font = _HEADER
             cell.fill = self.fill
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            cell.alignment = _WRAP
             cells.append(cell)
+        # room for two lines of a wrapped label (set before the row streams out)
+        self.ws.row_dimensions[self.row + 1].height = 30
         if repeat:  # before the row is written: a streaming sheet writes its view first
             self.ws.print_title_rows = f"{self.row + 1}:{self.row + 1}"
             self.ws.freeze_panes = f"A{self.row + 2}"
@@ -123,7 +131,7 @@ class Sheet:
         if self.row:
             self.ws.append([])
             self.row += 1
-        cell = self.text(text)
+        cell = self._styled(self.text(text))
         cell.font = Font(name=FONT, bold=True, size=size)
         self.ws.append([cell])
         self.row += 1
@@ -134,29 +142,36 @@ class Sheet:
         """One row; ``formats[i]`` (default: the column's) is the number format;
         ``link = (column index, url)`` makes that cell a hyperlink (the caller checked the
         URL against the allowlist, ADVERSARIAL 4)."""
-        fmts = formats if formats is not None else [c.fmt for c in self.columns]
-        cells = []
+        fmts = formats if formats is not None else self._formats
+        cells: list[Any] = []
         for i, value in enumerate(values):
             fmt = fmts[i] if i < len(fmts) else ""
             cell = self.cell(value, fmt, where=f"{where} column {i + 1}" if where else "")
-            if bold:
-                cell.font = Font(name=FONT, bold=True)
-            if link is not None and link[0] == i:
-                # Write-only cells have no coordinate yet; openpyxl sets ``ref`` on append.
-                cell._hyperlink = Hyperlink(ref="", target=link[1])
-                cell.font = Font(name=FONT, color="1F5FA8", underline="single")
+            if bold or (link is not None and link[0] == i):
+                cell = self._styled(cell)
+                cell.font = _BOLD
+                if link is not None and link[0] == i:
+                    # Write-only cells have no coordinate yet; openpyxl sets ``ref`` on append.
+                    cell._hyperlink = Hyperlink(ref="", target=link[1])
+                    cell.font = _LINK
             cells.append(cell)
         self.ws.append(cells)
         self.row += 1
 
+    def _styled(self, value: Any) -> Any:
+        """``value`` as a cell object that can carry a style."""
+        return value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
+
     def cell(self, value: Any, fmt: str = "", where: str = "") -> Any:
-        """A typed cell: text via :meth:`text`, numbers and dates with ``fmt``."""
+        """A typed value for :meth:`line`: text via :meth:`text`; a number or date with a
+        format as a cell; plain values as they are (openpyxl's streaming writer then uses
+        one shared cell — the fast path; the workbook's default font is :data:`FONT`)."""
         if isinstance(value, str):
             return self.text(value, where)
+        if value is None or not fmt:
+            return value
         cell = WriteOnlyCell(self.ws, value=value)
-        if value is not None and fmt:
-            cell.number_format = fmt
-        cell.font = Font(name=FONT)
+        cell.number_format = fmt
         return cell
 
     def text(self, value: str, where: str = "") -> Any:
@@ -169,9 +184,10 @@ class Sheet:
         if text != value and len(value) <= MAX_CELL_CHARS:
             LOG.warning("%s%s: characters Excel cannot hold replaced by U+FFFD", self.label,
                         f" {where}" if where else "")
+        if not text.startswith(FORMULA_TRIGGERS) and text not in ERROR_CODES:
+            return text  # a plain string: openpyxl types it as text
         cell = WriteOnlyCell(self.ws, value=text)
-        cell.data_type = "s"
-        cell.font = Font(name=FONT)
+        cell.data_type = "s"  # never a formula or an error value
         if text.startswith(FORMULA_TRIGGERS):
             cell.quotePrefix = True
         return cell
