@@ -101,10 +101,12 @@ def _kpis(s: Sheet, pack: Pack, fmt: Formatters) -> None:
         ("uptime", "critical_uptime_pct", 2, PCT2, None),
     ):
         tile = tiles[key]
+        if target is None:  # uptime: the strictest guarantee of a critical system
+            target = fraction(max((r.guarantee_pct for r in pack.systems if r.critical),
+                                  default=None), 2)
         s.line([tile.label, fraction(getattr(now, attr) if now else None, places),
                 fraction(getattr(prev, attr), places) if prev else None,
-                target if target is not None else tile.target, _result(tile.status, fmt),
-                tile.reason], ["", f, f, f])
+                target, _result(tile.status, fmt), tile.reason], ["", f, f, f])
     total = (pack.metrics.get("tickets") or {}).get("total")
     prev_total = ((pack.previous or {}).get("tickets") or {}).get("total") if prev else None
     s.line([tiles["tickets"].label, total, prev_total, None, None, tiles["tickets"].reason],
