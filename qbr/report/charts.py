@@ -232,7 +232,7 @@ def trend_chart(
         return None
     _ = fmt.translations.gettext
     quarters = [h.quarter for h in history]
-    with _figure(10.4, 2.05) as fig:
+    with _figure(10.4, 1.9) as fig:
         left, right = fig.subplots(1, 2)
         _line_panel(left, quarters, [
             (_("Response"), colours.primary, [h.response_pct for h in history]),

@@ -124,11 +124,8 @@ def _service(pack: Pack, fmt: Formatters) -> str | None:
 
 def _miss_lines(pack: Pack, fmt: Formatters) -> list[str]:
     found = misses(pack)
-    lines = [miss_sentence(pack, fmt, m) for m in found[:MAX_MISS_SENTENCES]]
-    if len(found) > MAX_MISS_SENTENCES:
-        lines.append(fmt.translations.gettext(
-            "Further misses are listed on the service level page."))
-    return lines
+    # the worst misses only; the service level page lists every priority
+    return [miss_sentence(pack, fmt, m) for m in found[:MAX_MISS_SENTENCES]]
 
 
 def longest_incident(pack: Pack) -> Incident | None:
@@ -160,12 +157,15 @@ def _change(pack: Pack, fmt: Formatters) -> str | None:
         return None
     _ = fmt.translations.gettext
     before = pack.history[-2]
-    now = pack.history[-1]
+    m = pack.metrics
+    now = (((m.get("response") or {}).get("all") or {}).get("attainment_pct"),
+           ((m.get("resolution") or {}).get("all") or {}).get("attainment_pct"),
+           (m.get("uptime") or {}).get("critical_uptime_pct"))
     parts = []
     for label, a, b, places in (
-        (_("response attainment"), before.response_pct, now.response_pct, 1),
-        (_("resolution attainment"), before.resolution_pct, now.resolution_pct, 1),
-        (_("critical uptime"), before.critical_uptime_pct, now.critical_uptime_pct, 2),
+        (_("response attainment"), before.response_pct, now[0], 1),
+        (_("resolution attainment"), before.resolution_pct, now[1], 1),
+        (_("critical uptime"), before.critical_uptime_pct, now[2], 2),
     ):
         if a is not None and b is not None:
             parts.append(_("%(what)s %(a)s → %(b)s") % {
