@@ -19,6 +19,7 @@ from typing import Any
 
 from qbr.batch import BatchRun, Progress, run_batch
 from qbr.batchio import output_lock, prepare_out_dir, recover, write_pair
+from qbr.batchrender import RenderOptions as RenderOptions  # re-exported for callers
 from qbr.batchrender import render_documents
 from qbr.calibrate import MIN_TICKETS, calibrate_document
 from qbr.config import Config, load_config
@@ -177,23 +178,32 @@ class BatchResult:
         return [o for o in self.outcomes if o.error is not None]
 
 
+RENDER_SECONDS = 300.0  # default render budget per client (ADVERSARIAL 7)
+RENDER_MEMORY_MB = 2048
+
+
 def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
            as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-           inputs: Inputs | None = None) -> BatchResult:
+           inputs: Inputs | None = None, options: RenderOptions | None = None
+           ) -> BatchResult:
     """Write one client's PDF and XLSX for ``quarter`` into ``out_dir`` (as a pair, under
-    the output-folder lock, like ``batch``)."""
+    the output-folder lock, like ``batch``; with ``options.internal`` also the internal
+    pair)."""
     keys = client_keys(config, client)
-    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False)
+    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False,
+                   options=options or RenderOptions())
 
 
 def batch(config: Config, quarter: str, out_dir: str | Path = "out",
           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
           *, clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
           fail_fast: bool = False, executor: Executor | None = None,
-          progress: Progress | None = None) -> BatchRun:
+          progress: Progress | None = None, options: RenderOptions | None = None
+          ) -> BatchRun:
     """Every client's pack (or those in ``clients``) for ``quarter`` (``2026Q3`` or
     ``previous``), in parallel, skipping unchanged clients; see :mod:`qbr.batch`. The
-    run report is written to ``out_dir/batch-report.json`` and returned."""
+    run report is written to ``out_dir/batch-report.json`` and returned. ``options``
+    (issue 7: ``--internal``, ``--pdf-variant``, the render budget) reach every worker."""
     for key in clients:
         client_keys(config, key)
     cut = parse_as_of(as_of) if isinstance(as_of, str) else as_of
@@ -203,7 +213,7 @@ def batch(config: Config, quarter: str, out_dir: str | Path = "out",
     return run_batch(config, quarter, out_dir, as_of=cut,
                      template_dirs=(Path(template_dir),) if template_dir else (),
                      clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
-                     executor=executor, progress=progress)
+                     executor=executor, progress=progress, options=options)
 
 
 def _renderer() -> Any:
@@ -220,9 +230,12 @@ def _renderer() -> Any:
 
 def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Path,
             as_of: str | datetime | None, template_dir: str | Path | None,
-            inputs: Inputs | None, *, isolate: bool) -> BatchResult:
+            inputs: Inputs | None, *, isolate: bool,
+            options: RenderOptions | None = None) -> BatchResult:
     _renderer()
     from qbr.report import output_stem
+
+    opts = options or RenderOptions()
 
     q = parse_quarter(quarter, config.fiscal_year_start)
     run = inputs or load_inputs(config, as_of)
@@ -235,11 +248,11 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
         for key in keys:
             try:
                 pack = build_pack(config, run.dataset, engine, key, q, run.as_of)
-                pdf, xlsx = render_documents(pack, layers)
+                docs = render_documents(pack, layers, opts)
                 stem = output_stem(key, str(q))
-                write_pair(out, stem, {".pdf": pdf, ".xlsx": xlsx}, {"quarter": str(q)})
-                outcomes.append(ClientOutcome(key, (out / f"{stem}.pdf",
-                                                    out / f"{stem}.xlsx")))
+                write_pair(out, stem, docs, {"quarter": str(q)})
+                outcomes.append(ClientOutcome(key, tuple(out / f"{stem}{suffix}"
+                                                         for suffix in docs)))
             except QbrError as exc:
                 if not isolate:
                     raise

@@ -40,7 +40,7 @@ from qbr.batchio import (
     verified,
     write_pair,
 )
-from qbr.batchrender import TemplateFailure, render_documents
+from qbr.batchrender import RenderOptions, TemplateFailure, render_documents
 from qbr.config import Config, load_config
 from qbr.errors import QbrError
 from qbr.ingest import Dataset, load_dataset, read_source, source_label
@@ -138,12 +138,15 @@ def sources_of(dataset: Dataset) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in feeds.items()}
 
 
-def config_fingerprint(config: Config, template_dirs: Sequence[Path]) -> str:
+def config_fingerprint(config: Config, template_dirs: Sequence[Path],
+                       options: RenderOptions | None = None) -> str:
     """SHA-256 of the config file, the brand folder, the notes folder, every template
-    layer and the qbr version: whatever shapes a pack besides the data."""
+    layer, the render options that change the files (``--internal``, ``--pdf-variant``)
+    and the qbr version: whatever shapes a pack besides the data."""
     from qbr.report.templating import default_templates_dir
 
     digest = hashlib.sha256(__version__.encode())
+    digest.update((options or RenderOptions()).fingerprint().encode())
     digest.update(sha256_file(config.base / Path(config.file).name).encode()
                   if (config.base / Path(config.file).name).is_file() else b"")
     folders = [*template_dirs, default_templates_dir()]
@@ -179,6 +182,7 @@ class Job:
     config_path: str
     as_of: str
     template_dirs: tuple[str, ...]
+    options: RenderOptions = field(default_factory=RenderOptions)  # issue 7 render options
 
 
 _LOADED: dict[str, tuple[Loaded, Engine]] = {}
@@ -246,8 +250,7 @@ def _render_job(job: Job) -> dict[str, Any]:
         assert entry is not None
         return {**result, "status": "unchanged", "reason": "inputs, config and templates "
                 "unchanged since the last run", "files": _files(out, entry["files"])}
-    pdf, xlsx = render_documents(pack, loaded.template_dirs)
-    written = write_pair(out, stem, {".pdf": pdf, ".xlsx": xlsx},
+    written = write_pair(out, stem, render_documents(pack, loaded.template_dirs, job.options),
                          {"inputs_sha256": inputs_sha, "config_sha256": job.config_sha256,
                           "quarter": job.quarter, "as_of": job.as_of,
                           "qbr_version": __version__, "client": job.client,
@@ -296,10 +299,12 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
               as_of: datetime | None = None, template_dirs: Sequence[Path] = (),
               clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
               fail_fast: bool = False, executor: Executor | None = None,
-              progress: Progress | None = None, now: datetime | None = None) -> BatchRun:
+              progress: Progress | None = None, now: datetime | None = None,
+              options: RenderOptions | None = None) -> BatchRun:
     """Render the packs of ``clients`` (default all) for ``quarter`` (``2026Q3`` or
     ``previous``) into ``out_dir``. ``executor`` (any ``concurrent.futures.Executor``)
-    overrides the local process pool of ``jobs`` workers (default: the CPU count)."""
+    overrides the local process pool of ``jobs`` workers (default: the CPU count).
+    ``options`` (issue 7) reach every worker's render."""
     started = datetime.now(UTC)
     t0 = time.monotonic()
     now = now or started
@@ -314,10 +319,11 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
             log.warning("%s", line)
         config_path = str(Path(config.file).resolve())
         loaded = load_isolated(config, config_path, as_of, layers, out)
-        cfg_sha = config_fingerprint(config, layers)
+        opts = options or RenderOptions()
+        cfg_sha = config_fingerprint(config, layers, opts)
         token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
         job_list = [Job(k, quarters[k], str(out), force, cfg_sha, token, config_path,
-                        loaded.as_of.isoformat(), tuple(str(d) for d in layers))
+                        loaded.as_of.isoformat(), tuple(str(d) for d in layers), opts)
                     for k in keys]
         outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress)
         doc = {

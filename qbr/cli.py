@@ -76,6 +76,19 @@ def as_of_option(f: F) -> F:
                              " Default: the latest instant in the inputs.")(f)
 
 
+def render_options(f: F) -> F:
+    """``--internal``, ``--pdf-variant`` and ``--render-timeout`` (issue 7)."""
+    f = click.option("--render-timeout", type=float, default=api.RENDER_SECONDS,
+                     show_default=True, metavar="SECONDS",
+                     help="Render budget per client (seconds, with a "
+                          f"{api.RENDER_MEMORY_MB} MB memory cap); 0 = no budget.")(f)
+    f = click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+                     default=None, help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF.")(f)
+    return click.option("--internal", is_flag=True,
+                        help="Also write the MSP-only appendix (<client>_<quarter>_internal"
+                             ".pdf/.xlsx): whole-file counts, file names, config keys.")(f)
+
+
 def say_as_of(run: Any) -> None:
     """Every computing command states its cut-off, on stderr so stdout stays data."""
     click.echo(f"as_of: {run.as_of.isoformat()}", err=True)
@@ -149,16 +162,20 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
+@render_options
 def report(config_path: str, as_of: str | None, client: str, quarter: str, out_dir: str,
-           template_dir: str | None) -> None:
+           template_dir: str | None, internal: bool, pdf_variant: str | None,
+           render_timeout: float) -> None:
     """Write one client's PDF deck and Excel workbook.
 
     \b
     Example:
       qbr report --config sample_data/qbr.toml --client brauhaus-mueller --quarter 2026Q3
     """
+    options = api.RenderOptions(internal, pdf_variant, render_timeout or None,
+                                api.RENDER_MEMORY_MB if render_timeout else None)
     result = api.report(api.load(config_path), client, quarter, out_dir, as_of=as_of,
-                        template_dir=template_dir)
+                        template_dir=template_dir, options=options)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
@@ -185,9 +202,11 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
               show_default=True, help="local: a process pool; dask: a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address for --executor dask, e.g. tcp://HOST:8786.")
+@render_options
 def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str, ...],
           jobs: int | None, force: bool, fail_fast: bool, out_dir: str,
-          template_dir: str | None, executor: str, scheduler: str | None) -> None:
+          template_dir: str | None, executor: str, scheduler: str | None, internal: bool,
+          pdf_variant: str | None, render_timeout: float) -> None:
     """Write every client's pack in parallel for schedulers: unchanged clients are
     skipped, a failing client is reported and the others go on, and
     OUT/batch-report.json records every client. Exit 0 all written or unchanged, 1 some
@@ -201,11 +220,14 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
     """
     from qbr.executors import executor_for
 
+    options = api.RenderOptions(internal, pdf_variant, render_timeout or None,
+                                api.RENDER_MEMORY_MB if render_timeout else None)
     cfg = api.load(config_path)
     with executor_for(executor, scheduler) as pool:
         run = api.batch(cfg, quarter, out_dir, as_of=as_of, template_dir=template_dir,
                         clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
-                        executor=pool, progress=batch_progress(sys.stderr.isatty()))
+                        executor=pool, progress=batch_progress(sys.stderr.isatty()),
+                        options=options)
     click.echo(f"as_of: {run.document['as_of']}", err=True)
     for outcome in run.outcomes:
         if outcome.get("traceback"):  # only with QBR_DEBUG=1

@@ -102,8 +102,9 @@ class Tier:
 
     @property
     def display_name(self) -> str:
-        """What packs show: the label, else the key."""
-        return self.label or self.name
+        """What packs show (SPEC §3a): the label, else the key in words ("gold-plus" →
+        "Gold Plus"). The one fallback; JSON and the internal appendix keep the key."""
+        return self.label or self.name.replace("-", " ").replace("_", " ").title()
 
     @property
     def priorities(self) -> tuple[str, ...]:
@@ -125,6 +126,16 @@ class MonitorConfig:
     monitored_until: datetime | None
     aliases: tuple[str, ...] = ()
     maintenance_schedule: tuple[Recurrence, ...] = ()
+    label: str | None = None  # display name in the pack ("Firewall Munich")
+
+
+@dataclass(frozen=True)
+class AccountManagerConfig:
+    """The MSP's contact printed on the client's pack (``clients.X.account_manager``)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,8 @@ class Client:
     monitors: tuple[MonitorConfig, ...]
     figures_opt_out: bool = False
     maintenance_schedule: tuple[Recurrence, ...] = ()
+    account_manager: AccountManagerConfig | None = None
+    next_review: date | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,9 @@ class Config:
     figures_locale: str = "en"
     alias_index: Mapping[str, str] = field(default_factory=dict)
     fiscal_year_start: int | None = None  # month 1–12; None: calendar quarters only
+    notes: Path | None = None  # msp.notes: folder of notes/<client>/<quarter>.md
+    paper: str | None = None  # msp.paper: "A4" or "Letter"; None = by the client's locale
+    psa_url_host: str | None = None  # msp.psa_url_host: https links to it become clickable
 
     def client_for_name(self, name: str) -> str | None:
         """Config key of the client an exported company name belongs to, or ``None``."""
@@ -401,7 +417,7 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
 
 def _monitor(r: _Reader) -> MonitorConfig:
     r.unknown({"monitor", "critical", "guarantee_pct", "monitored_from", "monitored_until",
-               "aliases", "maintenance_schedule"})
+               "aliases", "maintenance_schedule", "label"})
     start, until = _instant(r, "monitored_from"), _instant(r, "monitored_until")
     if start is not None and until is not None and until <= start:
         raise r.fail("monitored_until", f"{until.isoformat()} is not after monitored_from "
@@ -410,13 +426,41 @@ def _monitor(r: _Reader) -> MonitorConfig:
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
         guarantee_pct=r.pct("guarantee_pct", None), monitored_from=start,
         monitored_until=until, aliases=tuple(r.strings("aliases", [])),
-        maintenance_schedule=parse_schedule(r),
+        maintenance_schedule=parse_schedule(r), label=r.get("label", str, None),
     )
+
+
+def _account_manager(r: _Reader) -> AccountManagerConfig | None:
+    """``account_manager = {name, email, phone}``: name required, the rest optional."""
+    if "account_manager" not in r.data:
+        return None
+    am = r.table("account_manager")
+    am.unknown({"name", "email", "phone"})
+    email = am.get("email", str, None)
+    if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
+        raise am.fail("email", f"expected an e-mail address, got {email!r}")
+    return AccountManagerConfig(am.get("name", str), email, am.get("phone", str, None))
+
+
+def _next_review(r: _Reader) -> date | None:
+    """``next_review = 2027-01-20`` (a TOML date) or the string "2027-01-20"."""
+    value = r.data.get("next_review")
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise r.fail("next_review", f"expected a date such as 2027-01-20, got {value!r}")
 
 
 def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
     r.unknown({"name", "tier", "timezone", "locale", "aliases", "fee", "currency", "holidays",
-               "monitors", "figures_opt_out", "maintenance_schedule"})
+               "monitors", "figures_opt_out", "maintenance_schedule", "account_manager",
+               "next_review"})
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
         raise ConfigError(r.file, r.prefix, "client keys name output files: use lower-case "
                                             "letters, digits, '-' and '_' (at most 64)")
@@ -441,6 +485,7 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         fee=_fee(r), currency=currency, holidays=_holiday_rule(r, "holidays"),
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
         maintenance_schedule=parse_schedule(r),
+        account_manager=_account_manager(r), next_review=_next_review(r),
     )
 
 
@@ -560,7 +605,7 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     root.unknown({"msp", "figures", "calendars", "tiers", "clients", "sources"})
     msp = root.table("msp")
     msp.unknown({"name", "timezone", "brand", "logo", "primary_color", "accent_color",
-                 "locale", "fiscal_year_start"})
+                 "locale", "fiscal_year_start", "notes", "paper", "psa_url_host"})
     fiscal = msp.get("fiscal_year_start", int, None)
     if fiscal is not None and not 1 <= fiscal <= 12:
         raise msp.fail("fiscal_year_start", f"expected a month 1–12, got {fiscal!r}")
@@ -591,7 +636,23 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
         sources=sources, min_clients=min_clients,
         figures_locale=locale, alias_index=_alias_index(label, clients),
         fiscal_year_start=fiscal,
+        **_report_options(msp, base),
     )
+
+
+def _report_options(msp: _Reader, base: Path) -> dict[str, Any]:
+    """``msp.notes`` (folder, relative to the config), ``msp.paper`` and
+    ``msp.psa_url_host`` (a bare host name such as ``psa.example.de``)."""
+    notes = msp.get("notes", str, None)
+    paper = msp.get("paper", str, None)
+    if paper is not None and paper not in ("A4", "Letter"):
+        raise msp.fail("paper", f"expected 'A4' or 'Letter', got {paper!r}")
+    host = msp.get("psa_url_host", str, None)
+    if host is not None and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", host):
+        raise msp.fail("psa_url_host", f"expected a host name such as 'psa.example.de', "
+                                       f"got {host!r}")
+    return {"notes": (base / notes).resolve() if notes else None, "paper": paper,
+            "psa_url_host": host.lower() if host else None}
 
 
 def _check_priority_maps(file: str, sources: tuple[Source, ...],

@@ -10,9 +10,12 @@ for SLA measures, wall-clock minutes for uptime); percentages are unrounded floa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from qbr.packdesk import DeskView
 
 State = Literal["met", "breached", "pending", "unclassified", "excluded"]
 
@@ -56,6 +59,13 @@ class TicketRow:
     reopened: bool = False
     reopened_minutes: float = 0.0
     closed_without_time: bool = False
+    # Issue 7: the service-desk view and the workbook's columns. Defaults keep older callers
+    # (and tests that build rows by hand) working.
+    category: str | None = None
+    status: str | None = None  # canonical status (SPEC §2) as last exported
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    url: str | None = None  # the ticket's link as exported; shown only if allowlisted
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,9 @@ class DataNote:
     unclassified: int
     pause_unmeasured: int  # tickets whose pauses could not be measured
     warnings: int  # e.g. ambiguous DST local times
+    # Issue 7 §2: what the client's own pack may show — only rows of this client.
+    client_rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    client_warnings: int = 0  # adjusted values in rows of this client's tickets
 
 
 @dataclass(frozen=True)
@@ -150,3 +163,92 @@ class Pack:
     primary_color: str = "#1F3A5F"
     accent_color: str = "#2E8B57"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Issue 7: the quarter's story. All optional so a hand-built pack still renders.
+    tier_label: str | None = None  # the contract's name as the client knows it
+    previous: dict[str, Any] | None = None  # previous quarter's metrics entry, if any data
+    previous_tickets: tuple[TicketRow, ...] = ()  # for the category trend
+    systems: tuple[SystemRow, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    credit: CreditView | None = None
+    priority_clocks: dict[str, PriorityClock] = field(default_factory=dict)
+    notes_markdown: str | None = None  # notes/<client>/<quarter>.md, untrusted text
+    account_manager: AccountManager | None = None
+    next_review: date | None = None
+    paper: str = "A4"  # "A4" or "Letter"
+    link_hosts: tuple[str, ...] = ()  # hosts whose https links become clickable
+    desk: DeskView | None = None  # tickets by month, category, recurring issues
+
+
+@dataclass(frozen=True)
+class PriorityClock:
+    """How a priority's targets are counted: round the clock, or business time of a
+    calendar whose usual working day has ``day_minutes`` (480 for 08:00–17:00 with lunch)."""
+
+    always: bool
+    day_minutes: int | None
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One monitored system's quarter, in wall-clock minutes.
+
+    ``span_minutes`` = the quarter up to the cut-off; it splits into ``measured_minutes``
+    (the uptime window), ``maintenance_minutes`` and ``unmonitored_minutes`` (before the
+    system was watched, after it stopped, or a monitoring gap)."""
+
+    monitor: str
+    label: str  # display name (config ``label``), else the monitor key
+    critical: bool
+    uptime_pct: float | None
+    guarantee_pct: float
+    met: bool | None
+    downtime_minutes: float
+    measured_minutes: float
+    maintenance_minutes: float
+    unmonitored_minutes: float
+    observed_from: datetime | None  # first instant of the window, None if never measured
+    observed_until: datetime | None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Overlapping or touching outages of one system merged into one incident, clipped to
+    the uptime window: the incidents of a system add up to its downtime (SPEC §4)."""
+
+    monitor: str
+    label: str
+    critical: bool
+    start: datetime
+    end: datetime | None  # None: still down at the cut-off
+    downtime_minutes: float  # wall-clock minutes inside the window
+    outages: int  # how many exported outage rows were merged
+    reasons: tuple[str, ...]  # distinct reasons as exported (untrusted text)
+
+
+@dataclass(frozen=True)
+class CreditView:
+    """The credit and its working: the tier's table, the row that applied, the fee."""
+
+    table: tuple[tuple[float, float], ...]  # uptime rows (below %, credit %), highest first
+    applied_below: float | None  # the threshold of the uptime row that applied, None if none
+    critical_uptime_pct: float | None
+    pct: float | None
+    fee: float | None  # None: no fee configured, so no amount (SPEC §3a)
+    amount: float | None
+    currency: str
+    provisional: bool
+    # SPEC §3a: rows on the ``all`` attainment of response/resolution (metric, below %,
+    # credit %), and every row that applied (metric, measured %, below %, credit %).
+    attainment_rows: tuple[tuple[str, float, float], ...] = ()
+    applied: tuple[tuple[str, float, float, float], ...] = ()
+    cap_pct: float | None = None
+    combine: str = "max"
+
+
+@dataclass(frozen=True)
+class AccountManager:
+    """The MSP's contact for the client (config ``clients.X.account_manager``)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None

@@ -105,4 +105,6 @@ def ticket_row(config: Config, client: Client, tier: Tier, ticket: Ticket,
         source_file=ticket.source.file, source_row=ticket.source.row,
         excluded_reason=sla.excluded_reason, reopened=sla.reopened,
         reopened_minutes=sla.reopened_seconds / 60.0,
-        closed_without_time=sla.closed_without_time)
+        closed_without_time=sla.closed_without_time,
+        category=ticket.category, status=ticket.status, resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at, url=getattr(ticket, "url", None))

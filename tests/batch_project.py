@@ -54,8 +54,8 @@ def write_tickets(root: Path, key: str, title: str = "Printer jam") -> None:
                                              encoding="utf-8")
 
 
-def fake_render(pack: Any, template_dirs: Any = ()) -> tuple[bytes, bytes]:
+def fake_render(pack: Any, template_dirs: Any = (), options: Any = None) -> dict[str, bytes]:
     """A fast, deterministic stand-in for WeasyPrint and openpyxl: the bytes depend only
     on the pack's content, so equal packs give equal files."""
     digest = hashlib.sha256(repr(pack).encode()).hexdigest().encode()
-    return b"%PDF-1.7 fake " + digest, b"PK fake " + digest
+    return {".pdf": b"%PDF-1.7 fake " + digest, ".xlsx": b"PK fake " + digest}

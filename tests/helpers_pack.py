@@ -8,19 +8,24 @@ are derived from the generated tickets here (test data only — renderers never 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from qbr.pack import (
     CalendarNote,
+    CreditView,
     DataNote,
     FileCounts,
     HistoryPoint,
+    Incident,
     Measure,
     OutageRow,
     Pack,
+    PriorityClock,
+    SystemRow,
     TicketRow,
 )
+from qbr.packdesk import desk_view
 
 AS_OF = datetime(2026, 10, 5, 6, 0, tzinfo=UTC)
 Q_START = datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
@@ -280,5 +285,48 @@ def make_pack(**overrides: Any) -> Pack:
         calendars=make_calendars(),
         pause_statuses=("Waiting for customer", "Waiting for vendor"),
         history=make_history(),
+        tier_label="Gold",
+        previous=make_metrics(tickets[:20]),
+        previous_tickets=tickets[:20],
+        systems=make_systems(),
+        incidents=make_incidents(),
+        credit=make_credit(),
+        priority_clocks={"P1": PriorityClock(True, None), "P2": PriorityClock(False, 480),
+                         "P3": PriorityClock(False, 480), "P4": PriorityClock(False, 480)},
+        desk=desk_view(tickets, tickets[:20], "Europe/Berlin",
+                       [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]),
     )
     return dataclasses.replace(pack, **overrides)
+
+
+def make_systems() -> tuple[SystemRow, ...]:
+    """The three monitors of :func:`make_metrics` as system rows (wall-clock minutes)."""
+    return (
+        SystemRow("fw-01", "Firewall", True, 99.98037439613527, 99.9, True, 26.0, 132480.0,
+                  0.0, 0.0, Q_START, Q_END),
+        SystemRow("vpn-gw", "VPN gateway", True, 99.8512, 99.9, False, 197.1, 132480.0,
+                  0.0, 0.0, Q_START, Q_END),
+        SystemRow("intranet-web", "Intranet", False, None, 99.5, None, 0.0, 0.0, 0.0,
+                  132480.0, None, None),
+    )
+
+
+def make_incidents() -> tuple[Incident, ...]:
+    """The outages of :func:`make_outages` as merged incidents (one report each)."""
+    day = Q_START + timedelta(days=40)
+    return (
+        Incident("fw-01", "Firewall", True, day + timedelta(hours=3),
+                 day + timedelta(hours=3, minutes=26), 26.0, 1,
+                 ("Firmware-Update (geplant, überzogen)",)),
+        Incident("vpn-gw", "VPN gateway", True, day + timedelta(days=20, hours=14),
+                 day + timedelta(days=20, hours=17, minutes=17), 197.1, 2, ()),
+    )
+
+
+def make_credit() -> CreditView:
+    """Gold credit table; 99.9157… < 99.9 is false, so… the test data says 5 %: the
+    critical uptime 99.9157 is below no row but the metrics carry 5 % — keep them equal by
+    using a table whose 99.95 row applies: 99.9157 < 99.95 → 5 % × 12,250.10 = 612.505."""
+    return CreditView(table=((99.95, 5.0), (99.5, 10.0), (99.0, 20.0)), applied_below=99.95,
+                      critical_uptime_pct=99.91578719806763, pct=5.0, fee=12250.10,
+                      amount=612.505, currency="EUR", provisional=False)

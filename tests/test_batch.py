@@ -145,10 +145,10 @@ def test_a_bug_on_one_client_is_exit_70_and_the_others_are_written(
     # ADVERSARIAL 43: a RuntimeError in qbr is an internal failure, distinct from data.
     real = batch.render_documents
 
-    def buggy(pack: Any, dirs: Any = ()) -> tuple[bytes, bytes]:
+    def buggy(pack: Any, dirs: Any = (), options: Any = None) -> dict[str, bytes]:
         if pack.client_key == "c2":
             raise RuntimeError("boom")
-        return real(pack, dirs)
+        return real(pack, dirs, options)
 
     monkeypatch.setattr(batch, "render_documents", buggy)
     run = go(write_portfolio(tmp_path), tmp_path / "out")

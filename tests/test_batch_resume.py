@@ -79,7 +79,7 @@ def test_exception_mid_save_keeps_the_previous_pair(tmp_path: Path,
     run_batch(api.load(config), "2026Q3", out, **go)
     before = [sha256_file(out / f"c1_2026Q3{s}") for s in (".pdf", ".xlsx")]
 
-    def half(pack: Any, dirs: Any = ()) -> tuple[bytes, bytes]:
+    def half(pack: Any, dirs: Any = (), options: Any = None) -> dict[str, bytes]:
         fake_render(pack, dirs)
         raise OSError(28, "No space left on device (openpyxl save)")
 

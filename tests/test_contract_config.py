@@ -121,7 +121,8 @@ def test_tier_label_is_shown_in_packs_and_the_key_stays_in_json(tmp_path: Path) 
     run = api.load_inputs(cfg, AS_OF)
     pack = build_pack(cfg, run.dataset, Engine(cfg, run.dataset), "acme",
                       parse_quarter("2026Q3"), run.as_of)
-    assert pack.tier == "Gold Plus" and pack.metrics["tier"] == "gold"
+    assert pack.tier_label == "Gold Plus" and pack.metrics["tier"] == "gold"
+    assert pack.tier == "gold"  # the key, for the MSP-only appendix
 
 
 # -------------------------------------------------------------------- quarters

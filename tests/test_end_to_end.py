@@ -38,12 +38,12 @@ def pdf_text(path: Path) -> str:
 def test_pdf_is_german_with_page_numbers_and_key_figures(pack_files: tuple[Path, Path]) -> None:
     text = pdf_text(pack_files[0])
     assert "ACME GmbH" in text
-    assert "2026Q3" in text and "01.07.2026" in text and "30.09.2026" in text
+    assert "3. Quartal 2026" in text and "01.07.2026" in text and "30.09.2026" in text
     # Response attainment 2 of 4 = 50 %; uptime 99.90934…% truncated to "99,90 %".
     assert "50,0 %" in text
     assert "99,90 %" in text
-    assert "Seite 2 von 7" in text  # the cover carries no number
-    assert "Stichtag" in text  # the data note states as_of
+    assert "Seite 2 von 6" in text  # the cover carries no number
+    assert "Stand der Zahlen" in text  # the methodology states as_of
 
 
 def test_hostile_titles_are_plain_text_in_pdf(pack_files: tuple[Path, Path]) -> None:

@@ -31,26 +31,33 @@ def test_english_pack_content() -> None:
     for expected in (
         "ACME GmbH",
         "Nordlicht IT Services GmbH",
-        "2026Q3",
+        "Q3 2026",
         "Sep 30, 2026",
-        "The quarter at a glance",
+        "Executive summary",
         "89.6%",
         "99.91%",
         "99.98%",
         "€612.51",
-        "Breached tickets",
-        "Outages of critical monitors",
-        "Data note and methodology",
-        "nearest-rank",
+        "Tickets that missed a target",
+        "Incidents on critical systems",
+        "How we measured",
         "Waiting for customer",
-        "DE-BY",
-        "no tickets measured",
+        "closed on public holidays in Bayern (Germany)",
+        "none measured",
         "1 h 00 min",
         "3 h 12 min",
         "Firmware-Update (geplant, überzogen)",
-        "Europe/Berlin",
+        # targets as the contract means them (issue 7 §3): 120 business minutes on an
+        # 8-hour office day are two business hours; 1,440 are three office days
+        "2 business hours",
+        "3 business days (24 h)",
+        "P1 (critical)",
+        "Gold",
     ):
         assert expected in text, expected
+    for internal in ("Europe/Berlin", "DE-BY", "autotask_tickets.csv", "24x7", "office",
+                     "2026Q3", "469"):
+        assert internal not in text, internal
     assert "counter(page)" in html and "counter(pages)" in html
     assert "data:image/svg+xml;base64," in html
 
@@ -58,31 +65,35 @@ def test_english_pack_content() -> None:
 def test_german_pack_content() -> None:
     text = _text(render_html(make_pack(locale="de_DE")).html)
     for expected in (
-        "Das Quartal auf einen Blick",
+        "Zusammenfassung",
         "Servicelevel",
+        "3. Quartal 2026",
         "30.09.2026",
         "89,6\xa0%",
         "99,91\xa0%",
         "612,51\xa0€",
         "1 Std. 00 Min.",
-        "Datengrundlage und Methodik",
-        "Tickets mit verletzter Vorgabe",
+        "So haben wir gemessen",
+        "Tickets mit verfehltem Ziel",
+        "3 Arbeitstage (24 Std.)",
+        "P1 (kritisch)",
     ):
         assert expected in text, expected
-    assert "The quarter at a glance" not in text
+    assert "Executive summary" not in text
 
 
 def test_unknown_language_falls_back_to_english() -> None:
-    assert "The quarter at a glance" in render_html(make_pack(locale="fr_FR")).html
+    assert "Executive summary" in render_html(make_pack(locale="fr_FR")).html
 
 
 def test_nulls_show_dashes_and_nothing_measured() -> None:
     metrics = dict(make_pack().metrics, sla_met=None)
     metrics["credits"] = {"pct": None, "amount": None, "currency": "EUR", "provisional": True}
     metrics["uptime"] = {"monitors": [], "critical_uptime_pct": None, "worst_critical_pct": None}
-    text = _text(render_html(make_pack(metrics=metrics, history=())).html)
-    assert "Nothing measured" in text and "No monitors are configured" in text
-    assert "provisional" in text and "No earlier quarters" in text
+    text = _text(render_html(make_pack(metrics=metrics, history=(), systems=(), incidents=(),
+                                       credit=None, previous=None)).html)
+    assert "Nothing measured" in text and "No systems are monitored" in text
+    assert "provisional" in text
     assert "None" not in text
 
 
@@ -92,13 +103,13 @@ def test_breached_rows_are_capped_with_a_pointer_to_the_workbook() -> None:
         for i in range(25)
     )
     text = _text(render_html(make_pack(tickets=tickets)).html)
-    assert "X019" in text and "X020" not in text
-    assert "5 more in the workbook" in text
+    assert "X007" in text and "X008" not in text  # the first 8 (BREACHED_ROWS)
+    assert "17 more in the workbook" in text
 
 
-def test_deck_has_seven_landscape_pages() -> None:
+def test_deck_has_six_landscape_pages() -> None:
     rendered = render_html(make_pack())
-    assert _pages(rendered) == 7
+    assert _pages(rendered) == 6
 
 
 def test_template_dir_overrides_one_block(tmp_path: Path) -> None:
@@ -111,7 +122,7 @@ def test_template_dir_overrides_one_block(tmp_path: Path) -> None:
     (layer / "brand.css").write_text(".tile .value { color: #123456; }")
     rendered = render_html(make_pack(client_name="A & B"), [layer])
     assert "CUSTOM COVER A &amp; B" in rendered.html
-    assert "The quarter at a glance" in rendered.html
+    assert "Executive summary" in rendered.html
     assert "#123456" in rendered.html
     assert rendered.base_url == layer.resolve().as_uri() + "/"
     assert rendered.layers[0] == layer.resolve()

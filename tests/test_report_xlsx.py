@@ -33,14 +33,14 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝")
 def _hostile_pack() -> Any:
     base = make_tickets()
     tickets = tuple(
-        dataclasses.replace(base[i], title=p, ticket_id=p, source_file=p)
+        dataclasses.replace(base[i], title=p, ticket_id=p, source_file=p, category=p)
         for i, p in enumerate(PAYLOADS)
     )
-    outages = tuple(
-        dataclasses.replace(o, reason=PAYLOADS[i], monitor=PAYLOADS[-1 - i])
-        for i, o in enumerate(make_pack().outages)
+    incidents = tuple(
+        dataclasses.replace(o, reasons=(PAYLOADS[i],), label=PAYLOADS[-1 - i])
+        for i, o in enumerate(make_pack().incidents)
     )
-    return make_pack(tickets=tickets, client_name=PAYLOADS[0], outages=outages)
+    return make_pack(tickets=tickets, client_name=PAYLOADS[0], incidents=incidents)
 
 
 def _xlsx(pack: Any) -> bytes:
@@ -67,16 +67,16 @@ def test_no_formula_is_ever_written() -> None:
 def test_hostile_text_round_trips_exactly_as_typed_strings() -> None:
     wb = load_workbook(io.BytesIO(_xlsx(_hostile_pack())))
     tickets = wb["Tickets"]
-    for header in ("Title", "Ticket", "Source file"):
+    for header in ("Title", "Ticket", "Category"):
         cells = _column(tickets, header)
         assert [c.value for c in cells] == PAYLOADS
         for cell in cells:
             assert cell.data_type == "s"
             assert bool(cell.quotePrefix) == cell.value.startswith(TRIGGERS), repr(cell.value)
     summary = wb["Summary"]
-    assert summary["B1"].value == PAYLOADS[0] and summary["B1"].quotePrefix
-    reasons = [c.value for c in _column(wb["Outages"], "Reason")]
-    assert sorted(reasons) == sorted(PAYLOADS[:3])
+    assert summary["B2"].value == PAYLOADS[0] and summary["B2"].quotePrefix
+    reasons = [c.value for c in _column(wb["Incidents"], "Recorded reason")]
+    assert sorted(reasons) == sorted(PAYLOADS[:2])
 
 
 def test_cells_are_inline_strings_in_the_xml() -> None:
@@ -89,15 +89,13 @@ def test_cells_are_inline_strings_in_the_xml() -> None:
 def test_numeric_columns_stay_numeric() -> None:
     wb = load_workbook(io.BytesIO(_xlsx(make_pack())))
     ws = wb["Tickets"]
-    for header in (
-        "Response elapsed (min)",
-        "Resolution elapsed (min)",
-        "Paused (min)",
-        "Source row",
-    ):
-        assert all(c.data_type == "n" and c.value is not None for c in _column(ws, header))
-    created = _column(ws, "Created (local time)")
+    for header in ("Response took (min)", "Resolution took (min)", "Paused (min)"):
+        cells = _column(ws, header)
+        assert all(c.data_type == "n" and isinstance(c.value, int) for c in cells)
+        assert all(c.number_format == "#,##0" for c in cells)
+    created = _column(ws, "Opened")
     assert all(c.is_date and c.value.tzinfo is None for c in created)
+    assert {c.number_format for c in created} == {"DD/MM/YYYY hh:mm"}
 
 
 def test_summary_kpis_are_values_with_formats() -> None:
@@ -109,23 +107,35 @@ def test_summary_kpis_are_values_with_formats() -> None:
     assert isinstance(attainment.value, float) and attainment.number_format == "0.0%"
     # Truncated like the PDF: 26 / 29 = 89.655… % is shown as 89.6 %, not 89.7 %.
     assert attainment.value == pytest.approx(0.896)
-    assert resp_all[7].value == pytest.approx(100 * 26 / 29)
     labels = {r[0].value: r for r in ws.iter_rows() if r[0].value}
-    assert labels["Credit amount"][1].value == pytest.approx(612.51)
-    assert labels["Critical uptime"][2].value == pytest.approx(0.9991)
-    assert labels["Input rows read"][1].value == 469
+    assert labels["Credit"][1].value == pytest.approx(612.51)
+    assert labels["Credit"][1].number_format == '"€"#,##0.00'
+    assert labels["Critical systems together"][2].value == pytest.approx(0.9991)
+    assert labels["Critical systems together"][2].number_format == "0.00%"
+    # Nothing MSP-wide in the client's workbook (issue 7 §2): no file read count, no file.
+    values = {c.value for sheet in wb for row in sheet.iter_rows() for c in row}
+    assert 469 not in values and "autotask_tickets.csv" not in values
 
 
 def test_german_workbook_has_german_labels() -> None:
     wb = load_workbook(io.BytesIO(_xlsx(make_pack(locale="de_DE"))))
-    assert wb.sheetnames == ["Übersicht", "Tickets", "Ausfälle", "Eingaben"]
-    assert wb["Tickets"]["C1"].value == "Titel"
+    assert wb.sheetnames == ["Übersicht", "Tickets", "Verfehlte Ziele", "Störungen",
+                             "Service Desk", "Entwicklung"]
+    assert wb["Tickets"]["B1"].value == "Betreff"
+    assert _column(wb["Tickets"], "Eröffnet")[0].number_format == "DD.MM.YYYY hh:mm"
 
 
 def test_sheets_are_frozen_and_filtered() -> None:
     wb = load_workbook(io.BytesIO(_xlsx(make_pack())))
-    assert wb["Tickets"].freeze_panes == "A2"
-    assert re.fullmatch(r"A1:W\d+", wb["Tickets"].auto_filter.ref or "")
+    ws = wb["Tickets"]
+    assert ws.freeze_panes == "A2"
+    assert re.fullmatch(r"A1:V\d+", ws.auto_filter.ref or "")  # 16 + 6 SPEC §3a columns
+    # prints: landscape, one page wide, header row repeated, footer with client + quarter
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.oddFooter.left.text == "ACME GmbH · Q3 2026"
 
 
 def test_illegal_characters_and_long_text() -> None:

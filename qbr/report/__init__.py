@@ -20,12 +20,13 @@ from pathlib import Path
 from qbr.pack import Pack
 from qbr.report.fetcher import SafeFetcher
 from qbr.report.pdf import RenderedHtml, formatters_for, html_to_pdf, render_html
-from qbr.report.xlsx import workbook_bytes
+from qbr.report.xlsx import internal_workbook_bytes, workbook_bytes
 
 __all__ = [
     "RenderedHtml",
     "SafeFetcher",
     "html_to_pdf",
+    "internal_workbook_bytes",
     "output_stem",
     "render_html",
     "render_pack",
@@ -64,18 +65,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def render_pack(pack: Pack, out_dir: Path, template_dirs: Iterable[Path] = ()) -> tuple[Path, Path]:
+def render_pack(pack: Pack, out_dir: Path, template_dirs: Iterable[Path] = (), *,
+                internal: bool = False, pdf_variant: str | None = None) -> tuple[Path, ...]:
     """Render ``pack`` to ``out_dir/<client_key>_<quarter>.pdf`` and ``.xlsx``.
 
     Both documents are built in memory first, so a failure in either leaves the previous
     files untouched. ``template_dirs`` are ``--template-dir`` layers, highest priority
-    first. Returns ``(pdf_path, xlsx_path)``."""
+    first. With ``internal``, the MSP-only appendix is written as separate files
+    ``<stem>_internal.pdf`` / ``.xlsx`` (issue 7 §2), never into the client's files.
+    Returns the paths written, the client's PDF and XLSX first."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_stem(pack.client_key, pack.quarter)
-    pdf = html_to_pdf(render_html(pack, template_dirs))
-    xlsx = workbook_bytes(pack, formatters_for(pack))
-    pdf_path, xlsx_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"
-    write_atomic(pdf_path, pdf)
-    write_atomic(xlsx_path, xlsx)
-    return pdf_path, xlsx_path
+    fmt = formatters_for(pack)
+    pdf = html_to_pdf(render_html(pack, template_dirs), pdf_variant)
+    xlsx = workbook_bytes(pack, fmt)
+    outputs = [(out_dir / f"{stem}.pdf", pdf), (out_dir / f"{stem}.xlsx", xlsx)]
+    if internal:
+        outputs.append((out_dir / f"{stem}_internal.pdf",
+                        html_to_pdf(render_html(pack, template_dirs, internal=True))))
+        outputs.append((out_dir / f"{stem}_internal.xlsx", internal_workbook_bytes(pack, fmt)))
+    for path, data in outputs:
+        write_atomic(path, data)
+    return tuple(path for path, _data in outputs)

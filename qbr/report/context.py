@@ -29,11 +29,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qbr.pack import OutageRow, Pack, TicketRow
-from qbr.report import charts
-from qbr.report.formatters import Formatters, css_counter_text, css_string
+from qbr.report import charts, story, wording
+from qbr.report.formatters import (
+    Formatters,
+    css_counter_text,
+    css_string,
+    priority_label,
+    target_text,
+)
+from qbr.report.links import safe_link
+from qbr.report.notes import render_notes
+from qbr.report.story import priority_keys
 
 LOG = logging.getLogger("qbr.report")
-BREACHED_ROWS = 20
+BREACHED_ROWS = 8  # the PDF shows the first ones; the workbook has every row
+
+INCIDENT_ROWS = 6
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _DEFAULT_COLOURS = {"primary": "#1F3A5F", "accent": "#2E8B57"}
 
@@ -46,6 +57,7 @@ class BreachedRow:
     measure: str
     target_minutes: float | None
     elapsed_minutes: float
+    link: str | None = None  # the ticket's URL when allowlisted (ADVERSARIAL 4)
 
 
 def brand_colours(pack: Pack) -> dict[str, str]:
@@ -60,15 +72,6 @@ def brand_colours(pack: Pack) -> dict[str, str]:
             LOG.warning("brand colour %s=%r is not #RRGGBB; using the default", key, value)
             result[key] = _DEFAULT_COLOURS[key]
     return result
-
-
-def priority_keys(metrics: dict[str, Any]) -> list[str]:
-    """Priority keys of the tier in the metrics' order, ``all`` excluded."""
-    keys = [k for k in (metrics.get("response") or {}) if k != "all"]
-    for k in metrics.get("resolution") or {}:
-        if k != "all" and k not in keys:
-            keys.append(k)
-    return keys
 
 
 def sla_rows(metrics: dict[str, Any], measure: str, objective: float | None
@@ -93,10 +96,34 @@ def breached_rows(pack: Pack) -> list[BreachedRow]:
         for name in ("response", "resolution"):
             measure = getattr(ticket, name)
             if measure.state == "breached":
-                rows.append(
-                    BreachedRow(ticket, name, measure.target_minutes, measure.elapsed_minutes)
-                )
+                link = safe_link(ticket.url, pack.link_hosts,
+                                 f"{ticket.source_file} row {ticket.source_row} column url"
+                                 ) if ticket.url else None
+                rows.append(BreachedRow(ticket, name, measure.target_minutes,
+                                        measure.elapsed_minutes, link))
     return rows
+
+
+REASONS = {"superseded": "replaced by a newer version", "duplicate-row": "repeated row",
+           "bad-date": "unreadable date", "bad-number": "unreadable number",
+           "bad-value": "unreadable value", "missing-cell": "required value missing",
+           "unknown-ticket": "history of an unknown ticket"}
+
+
+def reason_labeller(fmt: Formatters) -> Any:
+    """Template helper ``reason_label(code)``: a rejection code in the reader's words."""
+    _ = fmt.translations.gettext
+    return lambda code: _(REASONS[code]) if code in REASONS else code
+
+
+def desk_priority_totals(pack: Pack) -> dict[str, int]:
+    """Quarter totals per priority key (``"none"`` = unclassified) of the month table."""
+    totals: dict[str, int] = {}
+    for row in pack.desk.months if pack.desk else ():
+        for key, n in row.by_priority.items():
+            name = "none" if key is None else key
+            totals[name] = totals.get(name, 0) + n
+    return totals
 
 
 def critical_outages(pack: Pack) -> list[OutageRow]:
@@ -120,19 +147,63 @@ def _charts(pack: Pack, fmt: Formatters, colours: dict[str, str]) -> dict[str, s
         for measure, label in (("response", _("Response")), ("resolution", _("Resolution")))
     ]
     palette = charts.ChartColours(colours["primary"], colours["accent"])
+    guarantee = min((s.guarantee_pct for s in pack.systems if s.critical), default=None)
     return {
         "attainment": charts.attainment_chart(keys, series, pack.objective_pct, fmt, palette),
-        "trend": charts.trend_chart(pack.history, pack.objective_pct, fmt, palette),
+        "trend": charts.trend_chart(pack.history, pack.objective_pct, fmt, palette,
+                                    guarantee),
+        "months": charts.months_chart(pack.desk, keys, fmt, palette),
     }
 
 
-def build_context(pack: Pack, fmt: Formatters, default_logo_url: str) -> dict[str, Any]:
+def target_for(pack: Pack, fmt: Formatters) -> Any:
+    """Template helper ``target(minutes, priority)``: the target as the contract means it
+    ("3 business days (24 h)" on office hours, "4 h" round the clock)."""
+    def target(minutes: float | None, priority: str) -> str:
+        clock = pack.priority_clocks.get(priority)
+        return target_text(minutes, clock.always if clock else True,
+                           clock.day_minutes if clock else None, fmt.translations,
+                           fmt.number)
+    return target
+
+
+def _story_context(pack: Pack, fmt: Formatters, internal: bool) -> dict[str, Any]:
+    crit_incidents = [i for i in pack.incidents if i.critical]
+    return {
+        "qlabel": fmt.quarter(pack.quarter),
+        "summary": story.summary(pack, fmt),
+        "tiles": story.tiles(pack, fmt),
+        "notes": render_notes(pack.notes_markdown, pack.link_hosts),
+        "desk": pack.desk,
+        "systems": list(pack.systems),
+        # the longest incidents, shown in time order; the total row covers the rest
+        "incidents": sorted(sorted(crit_incidents, key=lambda i: -i.downtime_minutes)
+                            [:INCIDENT_ROWS], key=lambda i: (i.start, i.label)),
+        "incidents_more": max(len(crit_incidents) - INCIDENT_ROWS, 0),
+        "incidents_minutes": sum(i.downtime_minutes for i in crit_incidents),
+        "critical_downtime": sum(s.downtime_minutes for s in pack.systems if s.critical),
+        "other_incidents": len(pack.incidents) - len(crit_incidents),
+        "credit": pack.credit,
+        "target": target_for(pack, fmt),
+        "plabel": lambda key: priority_label(key, fmt.translations),
+        "service_hours": wording.service_hours(pack, fmt),
+        "zone_label": wording.zone_name(pack.timezone, fmt),
+        "paper": "letter" if pack.paper == "Letter" else "A4",
+        "internal": internal,
+        "desk_prio_total": desk_priority_totals(pack),
+        "reason_label": reason_labeller(fmt),
+    }
+
+
+def build_context(pack: Pack, fmt: Formatters, default_logo_url: str,
+                  internal: bool = False) -> dict[str, Any]:
     """The template context documented in this module's docstring."""
     _ = fmt.translations.gettext
     colours = brand_colours(pack)
     breached = breached_rows(pack)
-    footer_left = f"{pack.client_name} · {pack.quarter}"
+    footer_left = f"{pack.client_name} · {fmt.quarter(pack.quarter)}"
     return {
+        **_story_context(pack, fmt, internal),
         "pack": pack,
         "m": pack.metrics,
         "priorities": priority_keys(pack.metrics),
@@ -145,6 +216,7 @@ def build_context(pack: Pack, fmt: Formatters, default_logo_url: str) -> dict[st
         "critical_outages": critical_outages(pack),
         "monitors": list((pack.metrics.get("uptime") or {}).get("monitors") or []),
         "charts": _charts(pack, fmt, colours),
+        "default_logo": default_logo_url,
         "logo_url": logo_url(pack, default_logo_url),
         "colours": colours,
         "footer": {
@@ -156,6 +228,10 @@ def build_context(pack: Pack, fmt: Formatters, default_logo_url: str) -> dict[st
         "pause_labels": pause_labels(pack, _),
         "quarter_last_day": pack.quarter_end - timedelta(seconds=1),
         "generated_note": _as_of_label(pack.as_of, fmt),
+        # SPEC §3a: what a credit row is measured on, in the reader's language.
+        "credit_what": {"uptime": _("Critical uptime"), "response": _("Response attainment"),
+                        "resolution": _("Resolution attainment")},
+        "tickets_note": (pack.metrics.get("tickets") or {}),
     }
 
 
@@ -167,4 +243,4 @@ def pause_labels(pack: Pack, _: Any) -> list[str]:
 
 
 def _as_of_label(as_of: datetime, fmt: Formatters) -> str:
-    return f"{fmt.datetime(as_of)} ({fmt.zone.key})"
+    return fmt.datetime_tz(as_of)

@@ -20,8 +20,9 @@ import gettext
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -32,6 +33,8 @@ from markupsafe import Markup
 from qbr.display import NOISE_PLACES, truncate
 
 DASH = "—"
+Instant = datetime  # the method ``Formatters.datetime`` shadows the type inside the class
+Day = date  # likewise ``Formatters.date``
 
 # C0 controls except tab/newline, DEL and C1, bidi embeddings/overrides/isolates (ADVERSARIAL 8).
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -139,6 +142,56 @@ class Formatters:
         time_text = format_time(local, format="short", locale=self.locale)
         return f"{self.date(instant)} {time_text}"
 
+    def datetime_tz(self, instant: Instant | None) -> str:
+        """Like :meth:`datetime`, with the zone's abbreviation: ``14.08.2026 09:12 MESZ``."""
+        if instant is None:
+            return DASH
+        return f"{self.datetime(instant)} {zone_abbreviation(instant, self.zone, self.locale)}"
+
+    def month(self, day: Day) -> str:
+        """A month as ``Juli 2026`` / ``July 2026``."""
+        return str(format_date(day, format="LLLL yyyy", locale=self.locale))
+
+    def day(self, day: Day | None) -> str:
+        """A calendar date (no time, no zone): ``20.01.2027`` / ``Jan 20, 2027``."""
+        return DASH if day is None else str(format_date(day, format="medium",
+                                                         locale=self.locale))
+
+    def end_date(self, instant: Instant | None) -> str:
+        """The last day of a half-open span ending at ``instant`` (a span ending at local
+        midnight 1 Oct ends on 30 Sep)."""
+        if instant is None:
+            return DASH
+        local = self.local(instant)
+        if local.hour == 0 and local.minute == 0 and local.second == 0:
+            local = local - timedelta(seconds=1)
+        return str(format_date(local, format="medium", locale=self.locale))
+
+    def until(self, end: Instant | None, start: Instant | None) -> str:
+        """The end of a span: only the time (with zone) when it falls on the start's
+        local day, else the full date and time — ``07:35 MESZ`` / ``21.08.2026 09:10 MESZ``."""
+        if end is None:
+            return DASH
+        if start is not None and self.local(end).date() == self.local(start).date():
+            time_text = format_time(self.local(end), format="short", locale=self.locale)
+            return f"{time_text} {zone_abbreviation(end, self.zone, self.locale)}"
+        return self.datetime_tz(end)
+
+    def quarter(self, quarter: str) -> str:
+        """``2026Q3`` → ``Q3 2026`` / ``3. Quartal 2026``."""
+        return quarter_label(quarter, self.translations)
+
+    def points(self, now: float | None, before: float | None, places: int) -> str | None:
+        """The change between two percentages as shown (both truncated first, so the
+        difference matches the figures on the page): ``+2.7 pts`` / ``+2,7 Pkt.``."""
+        a, b = truncate(now, places), truncate(before, places)
+        if a is None or b is None:
+            return None
+        diff = a - b
+        sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
+        text = self.number(float(abs(diff)), places)
+        return self.translations.gettext("%(sign)s%(n)s pts") % {"sign": sign, "n": text}
+
     def weekday(self, key: str) -> str:
         """A weekday key (``"mon"``) as the locale's abbreviated name (``Mo.``/``Mon``)."""
         index = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(key.lower())
@@ -159,3 +212,72 @@ class Formatters:
         if hours == 0:
             return _("%(m)d min") % {"m": rest}
         return _("%(h)s h %(m)02d min") % {"h": self.number(hours), "m": rest}
+
+
+# --------------------------------------------------------------------- issue 7 wording
+
+PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "medium", "P4": "low"}
+
+
+def quarter_label(quarter: str, translations: gettext.NullTranslations) -> str:
+    """``"2026Q3"`` → ``"Q3 2026"`` / ``"3. Quartal 2026"`` (from the catalog)."""
+    match = re.fullmatch(r"(\d{4})Q([1-4])", quarter)
+    if not match:
+        return quarter
+    return translations.gettext("Q%(n)s %(year)s") % {"n": match.group(2),
+                                                       "year": match.group(1)}
+
+
+def priority_label(key: str | None, translations: gettext.NullTranslations) -> str:
+    """``P1`` → ``P1 (critical)`` / ``P1 (kritisch)``; other keys as they are. The words
+    assume the usual P1–P4 scale (README "Wording")."""
+    _ = translations.gettext
+    if key is None:
+        return _("unclassified")
+    words = {"critical": _("critical"), "high": _("high"), "medium": _("medium"),
+             "low": _("low")}
+    word = PRIORITY_WORDS.get(key)
+    return f"{key} ({words[word]})" if word else key
+
+
+def compact_duration(minutes: float, translations: gettext.NullTranslations,
+                     number: Any) -> str:
+    """Whole minutes as ``15 min``, ``4 h``, ``1 h 30 min`` (targets are whole)."""
+    _ = translations.gettext
+    whole = math.ceil(round(minutes, NOISE_PLACES))
+    hours, rest = divmod(whole, 60)
+    if hours == 0:
+        return _("%(m)d min") % {"m": rest}
+    if rest == 0:
+        return _("%(h)s h") % {"h": number(hours)}
+    return _("%(h)s h %(m)d min") % {"h": number(hours), "m": rest}
+
+
+def target_text(minutes: float | None, always: bool, day_minutes: int | None,
+                translations: gettext.NullTranslations, number: Any) -> str:
+    """A target as the contract means it. Round the clock: ``4 h``. Business time on a
+    calendar whose working day has ``day_minutes``: whole days as ``3 business days
+    (24 h)`` / ``3 Arbeitstage (24 h)``, otherwise ``4 business hours`` or ``15 min``
+    (minutes of service time; the methodology says so)."""
+    if minutes is None or not math.isfinite(minutes):
+        return DASH
+    plain = compact_duration(minutes, translations, number)
+    if always or not day_minutes or minutes < 60:
+        return plain
+    if minutes >= day_minutes and minutes % day_minutes == 0:
+        days = int(minutes // day_minutes)
+        return translations.ngettext(
+            "%(n)s business day (%(h)s)", "%(n)s business days (%(h)s)", days
+        ) % {"n": number(days), "h": plain}
+    if minutes % 60 == 0:
+        hours = int(minutes // 60)
+        return translations.ngettext("%(n)s business hour", "%(n)s business hours",
+                                     hours) % {"n": number(hours)}
+    return translations.gettext("%(d)s business time") % {"d": plain}
+
+
+def zone_abbreviation(instant: datetime, zone: ZoneInfo, locale: Locale) -> str:
+    """The zone's short name at ``instant`` in the reader's language: MESZ, BST, EDT."""
+    from babel.dates import format_datetime
+
+    return str(format_datetime(instant.astimezone(zone), "z", locale=locale))

@@ -56,6 +56,12 @@ def template_filters(fmt: Formatters) -> dict[str, Any]:
         "datetime": fmt.datetime,
         "duration": fmt.duration,
         "weekday": fmt.weekday,
+        "datetime_tz": fmt.datetime_tz,
+        "quarter": fmt.quarter,
+        "month": fmt.month,
+        "day": fmt.day,
+        "enddate": fmt.end_date,
+        "until": fmt.until,
     }
 
 
@@ -68,27 +74,43 @@ def environment_for(
     return make_environment(layers, fmt.translations, template_filters(fmt)), fmt, layers
 
 
-def context_for(pack: Pack, fmt: Formatters, layers: tuple[Path, ...]) -> dict[str, Any]:
+def context_for(pack: Pack, fmt: Formatters, layers: tuple[Path, ...],
+                internal: bool = False) -> dict[str, Any]:
     """The documented template context (:mod:`qbr.report.context`)."""
-    return build_context(pack, fmt, (layers[-1] / DEFAULT_LOGO).as_uri())
+    return build_context(pack, fmt, (layers[-1] / DEFAULT_LOGO).as_uri(), internal)
 
 
-def render_html(pack: Pack, template_dirs: Iterable[Path] = ()) -> RenderedHtml:
-    """The pack as one HTML document, rendered from the template layers."""
+def render_html(pack: Pack, template_dirs: Iterable[Path] = (),
+                internal: bool = False) -> RenderedHtml:
+    """The pack as one HTML document, rendered from the template layers; ``internal``
+    adds the MSP-only appendix (issue 7 §2)."""
     env, fmt, layers = environment_for(pack, template_dirs)
     template = env.get_template(MAIN_TEMPLATE)
-    html = template.render(context_for(pack, fmt, layers))
+    html = template.render(context_for(pack, fmt, layers, internal))
     origin = Path(template.filename).parent if template.filename else layers[-1]
     return RenderedHtml(html, origin.resolve().as_uri() + "/", layers)
 
 
-def html_to_pdf(rendered: RenderedHtml) -> bytes:
-    """Lay out ``rendered`` with WeasyPrint; every resource goes through SafeFetcher."""
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
+    """Lay out ``rendered`` with WeasyPrint; every resource goes through SafeFetcher.
+
+    ``variant`` is ``"pdf/a-3b"`` (archiving) or ``"pdf/ua-1"`` (accessibility, tagged);
+    title, author and language come from the HTML's ``<title>``, ``<meta name=author>``
+    and ``<html lang>``. Fonts are subset with HarfBuzz when WeasyPrint finds
+    ``libharfbuzz-subset`` (README "Speed"), else with fontTools."""
     from weasyprint import HTML  # deferred: importing WeasyPrint loads Pango (slow)
 
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
     fetcher = SafeFetcher(rendered.layers)
     document = HTML(string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf()
+    options: dict[str, Any] = {"uncompressed_pdf": False}
+    if variant is not None:
+        options["pdf_variant"] = variant
+    pdf: bytes = document.write_pdf(**options)
     if fetcher.blocked:
         LOG.warning("%d resource(s) blocked while rendering", len(fetcher.blocked))
     return pdf

@@ -17,6 +17,7 @@ environment per render; nothing is global.
 from __future__ import annotations
 
 import gettext
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from qbr.report.formatters import DASH, clean_text
+
+LOG = logging.getLogger("qbr.report")
 
 
 def _check_jinja_version() -> None:
@@ -70,7 +73,10 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return Markup(clean_text(str(value)))
     if isinstance(value, str):
-        return clean_text(value)
+        cleaned = clean_text(value)
+        if cleaned != value:
+            LOG.warning("control or bidi characters removed from %r", value[:80])
+        return cleaned
     return value
 
 

@@ -1,407 +1,350 @@
-"""The client's workbook: Summary, Tickets, Outages and Inputs sheets (openpyxl).
+"""The client's workbook (issue 7 §4): Summary, Tickets, Missed targets, Incidents,
+Service desk and Trend sheets, written in constant memory; and the MSP's internal
+workbook (``--internal``) with the whole-file accounting and the internal columns.
 
-Every KPI cell holds a computed number (never a formula — ADVERSARIAL 14) with a number
-format. Percentages appear twice: the **shown** value, truncated like the PDF (SPEC §6)
-and stored as a fraction with a ``0.0%`` format, and the exact value on the 0–100 scale.
-Durations are business minutes (float); instants are the client's local time as naive
-datetimes (Excel has no zones; the zone is named on the Summary sheet). Untrusted text
-goes through :mod:`qbr.report.xlsx_cells`.
+Every KPI cell holds a computed number (never a formula — ADVERSARIAL 14). Percentages are
+fractions with ``0.0%``/``0.00%`` formats, the shown value truncated like the PDF (SPEC
+§6); durations are whole minutes (rounded up, like the PDF); instants are the client's
+local time as naive datetimes in the locale's date format (Excel has no zones; the zone
+is named on the Summary sheet). Untrusted text goes through :class:`~qbr.report.xlsx_sheet.Sheet`.
+Nothing internal (file names, config keys, other clients' counts) is in the client's file.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import math
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.chart import LineChart, Reference
 
-from qbr.display import truncate
+from qbr.display import NOISE_PLACES, truncate
 from qbr.pack import Pack, TicketRow
-from qbr.report.context import brand_colours, priority_keys
-from qbr.report.formatters import Formatters, round_money
-from qbr.report.xlsx_cells import keep_carriage_returns, put, put_text
+from qbr.report import story
+from qbr.report.context import brand_colours, breached_rows
+from qbr.report.formatters import Formatters, priority_label, round_money
+from qbr.report.links import safe_link
+from qbr.report.story import priority_keys
+from qbr.report.xlsx_cells import keep_carriage_returns
+from qbr.report.xlsx_desk import desk_sheet, trend_sheet
+from qbr.report.xlsx_sheet import (
+    COUNT,
+    MINUTES,
+    PCT1,
+    PCT2,
+    Column,
+    Sheet,
+    date_format,
+    money_format,
+)
 
-MINUTES = "#,##0.0"
-COUNT = "#,##0"
-_WIDTH_MIN, _WIDTH_MAX = 8, 60
 
-
-def _fraction(value: float | None, places: int) -> float | None:
+def fraction(value: float | None, places: int) -> float | None:
     """Shown percentage (truncated) as a spreadsheet fraction: 99.95 → 0.9995."""
     shown = truncate(value, places)
     return None if shown is None else float(shown / Decimal(100))
 
 
-def _pct_format(places: int) -> str:
-    return "0." + "0" * places + "%"
+def minutes(value: float | None) -> int | None:
+    """Whole minutes, rounded up like the PDF's durations."""
+    if value is None or not math.isfinite(value):
+        return None
+    return math.ceil(round(value, NOISE_PLACES))
 
 
-class _Sheet:
-    """A worksheet with a running row cursor, brand header style and tidy finish."""
-
-    def __init__(self, ws: Worksheet, primary: str) -> None:
-        self.ws = ws
-        self.row = 1
-        self.fill = PatternFill("solid", fgColor=primary.lstrip("#").upper())
-
-    def header(self, labels: Sequence[str]) -> None:
-        """A header row in the brand colour (trusted labels from the catalog)."""
-        for col, label in enumerate(labels, start=1):
-            cell = put_text(self.ws, self.row, col, label)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = self.fill
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        self.row += 1
-
-    def line(self, values: Sequence[Any], formats: Sequence[str] = ()) -> None:
-        """One data row; ``formats[i]`` is the number format of column ``i``."""
-        for col, value in enumerate(values, start=1):
-            fmt = formats[col - 1] if col <= len(formats) else "General"
-            put(self.ws, self.row, col, value, fmt)
-        self.row += 1
-
-    def title(self, text: str) -> None:
-        """A bold section title with a blank row before it (except at the top)."""
-        if self.row > 1:
-            self.row += 1
-        put_text(self.ws, self.row, 1, text).font = Font(bold=True, size=12)
-        self.row += 1
-
-    def finish(self, table_header_row: int | None = None) -> None:
-        """Column widths from content; freeze and filter below a table header row."""
-        widths: dict[int, int] = {}
-        for row in self.ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    text = cell.value if isinstance(cell.value, str) else "0" * 12
-                    longest = max(len(p) for p in text.split("\n")) if text else 0
-                    widths[cell.column] = max(widths.get(cell.column, 0), longest)
-        for col, width in widths.items():
-            letter = get_column_letter(col)
-            self.ws.column_dimensions[letter].width = min(max(width + 2, _WIDTH_MIN), _WIDTH_MAX)
-        if table_header_row is not None:
-            self.ws.freeze_panes = self.ws.cell(row=table_header_row + 1, column=1)
-            self.ws.auto_filter.ref = (
-                f"A{table_header_row}:{get_column_letter(self.ws.max_column)}{self.ws.max_row}"
-            )
+def local(fmt: Formatters, instant: datetime | None) -> datetime | None:
+    return None if instant is None else fmt.local(instant).replace(tzinfo=None)
 
 
-def _summary(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
+def _footer(pack: Pack, fmt: Formatters) -> str:
+    return f"{pack.client_name} · {fmt.quarter(pack.quarter)}"
+
+
+def _summary(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
-    m = pack.metrics
-    for label, value in (
-        (_("Client"), pack.client_name),
-        (_("Client key"), pack.client_key),
-        (_("Quarter"), pack.quarter),
-        (_("Data as of"), fmt.local(pack.as_of)),
-        (_("Time zone"), pack.timezone),
-        (_("Service tier"), pack.tier),  # the tier's label (SPEC §3a), else its key
-        (_("Prepared by"), pack.msp_name),
+    s = Sheet(wb, _("Summary"), _footer(pack, fmt), primary)
+    s.widths([34, 16, 16, 16, 16, 16, 16, 16, 16, 30])
+    dates = date_format(fmt.locale)
+    s.title(_("Quarterly business review") + f" {fmt.quarter(pack.quarter)}", 14)
+    for label, value, f in (
+        (_("Client"), pack.client_name, ""),
+        (_("Quarter"), fmt.quarter(pack.quarter), ""),
+        (_("Data as of"), local(fmt, pack.as_of), dates),
+        (_("Times shown in"), fmt.datetime_tz(pack.as_of).rsplit(" ", 1)[-1], ""),
+        (_("Service agreement"), pack.tier_label or pack.tier, ""),
+        (_("Prepared by"), pack.msp_name, ""),
     ):
-        sheet.line([label, value])
-    sheet.line([_("Objective (attainment %)"), pack.objective_pct], ["", "0.0##"])
-    sheet.line([_("All objectives met"), _yes_no(m.get("sla_met"), fmt)])
-    _summary_sla(sheet, pack, fmt)
-    _summary_uptime(sheet, pack, fmt)
-    _summary_credit_and_data(sheet, pack, fmt)
+        s.line([label, value], ["", f])
+    s.title(_("Executive summary"))
+    for sentence in story.summary(pack, fmt):
+        s.line([sentence])
+    _kpis(s, pack, fmt)
+    _sla(s, pack, fmt)
+    _systems(s, pack, fmt)
+    _credit(s, pack, fmt)
 
 
-def _summary_sla(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
+def _kpis(s: Sheet, pack: Pack, fmt: Formatters) -> None:
     _ = fmt.translations.gettext
-    sheet.title(_("Service levels"))
-    sheet.header(
-        [
-            _("Measure"),
-            _("Priority"),
-            _("Target (min)"),
-            _("Met"),
-            _("Breached"),
-            _("Pending"),
-            _("Attainment"),
-            _("Attainment exact (%)"),
-            _("Median (min)"),
-            _("P90 (min)"),
-            _("Objective met"),
-        ]
-    )
-    formats = ["", "", MINUTES, COUNT, COUNT, COUNT, _pct_format(1), "General", MINUTES, MINUTES]
+    s.title(_("Key figures"))
+    s.header([_("Figure"), _("This quarter"), _("Previous quarter"), _("Target"),
+              _("Result"), _("Why")], repeat=False)
+    prev = pack.history[-2] if len(pack.history) > 1 and pack.previous else None
+    now = pack.history[-1] if pack.history else None
+    tiles = {t.key: t for t in story.tiles(pack, fmt)}
+    for key, attr, places, f, target in (
+        ("response", "response_pct", 1, PCT1, fraction(pack.objective_pct, 1)),
+        ("resolution", "resolution_pct", 1, PCT1, fraction(pack.objective_pct, 1)),
+        ("uptime", "critical_uptime_pct", 2, PCT2, None),
+    ):
+        tile = tiles[key]
+        if target is None:  # uptime: the strictest guarantee of a critical system
+            target = fraction(max((r.guarantee_pct for r in pack.systems if r.critical),
+                                  default=None), 2)
+        s.line([tile.label, fraction(getattr(now, attr) if now else None, places),
+                fraction(getattr(prev, attr), places) if prev else None,
+                target, _result(tile.status, fmt), tile.reason], ["", f, f, f])
+    total = (pack.metrics.get("tickets") or {}).get("total")
+    prev_total = ((pack.previous or {}).get("tickets") or {}).get("total") if prev else None
+    s.line([tiles["tickets"].label, total, prev_total, None, None, tiles["tickets"].reason],
+           ["", COUNT, COUNT])
+
+
+def _result(status: str, fmt: Formatters) -> str | None:
+    _ = fmt.translations.gettext
+    return {"met": _("met"), "missed": _("missed")}.get(status)
+
+
+def _sla(s: Sheet, pack: Pack, fmt: Formatters) -> None:
+    _ = fmt.translations.gettext
+    s.title(_("Service levels"))
+    s.header([_("Measure"), _("Priority"), _("Target (min)"), _("Met"), _("Missed"),
+              _("Open"), _("Within target"), _("Median (min)"), _("P90 (min)"),
+              _("Objective")], repeat=False)
+    formats = ["", "", MINUTES, COUNT, COUNT, COUNT, PCT1, MINUTES, MINUTES]
     for measure, label in (("response", _("Response")), ("resolution", _("Resolution"))):
         table = pack.metrics.get(measure) or {}
         for key in [*priority_keys(pack.metrics), "all"]:
             e = table.get(key) or {}
             pct = e.get("attainment_pct")
-            sheet.line(
-                [
-                    label,
-                    _("All priorities") if key == "all" else key,
-                    e.get("target_minutes"),
-                    e.get("met"),
-                    e.get("breached"),
-                    e.get("pending"),
-                    _fraction(pct, 1),
-                    pct,
-                    e.get("median_minutes"),
-                    e.get("p90_minutes"),
+            s.line([label, _("All priorities") if key == "all" else
+                    priority_label(key, fmt.translations),
+                    minutes(e.get("target_minutes")), e.get("met"), e.get("breached"),
+                    e.get("pending"), fraction(pct, 1), minutes(e.get("median_minutes")),
+                    minutes(e.get("p90_minutes")),
                     _yes_no(None if pct is None or pack.objective_pct is None
-                            else pct >= pack.objective_pct, fmt),
-                ],
-                formats,
-            )
+                            else pct >= pack.objective_pct, fmt,
+                            _("met"), _("missed"))], formats, bold=key == "all")
 
 
-def _summary_uptime(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
+def _systems(s: Sheet, pack: Pack, fmt: Formatters) -> None:
     _ = fmt.translations.gettext
-    up = pack.metrics.get("uptime") or {}
-    sheet.title(_("Availability"))
-    sheet.header(
-        [
-            _("Monitor"),
-            _("Critical"),
-            _("Uptime"),
-            _("Uptime exact (%)"),
-            _("Guarantee (%)"),
-            _("Downtime (min)"),
-            _("Monitored (min)"),
-            _("Guarantee met"),
-        ]
-    )
-    formats = ["", "", _pct_format(2), "General", "0.0##", MINUTES, MINUTES]
-    for mon in up.get("monitors") or []:
-        sheet.line(
-            [
-                mon.get("monitor"),
-                _yes_no(mon.get("critical"), fmt),
-                _fraction(mon.get("uptime_pct"), 2),
-                mon.get("uptime_pct"),
-                mon.get("guarantee_pct"),
-                mon.get("downtime_minutes"),
-                mon.get("window_minutes"),
-                _yes_no(mon.get("met"), fmt),
-            ],
-            formats,
-        )
-    for label, key in (
-        (_("Critical uptime"), "critical_uptime_pct"),
-        (_("Worst critical monitor"), "worst_critical_pct"),
+    s.title(_("Availability"))
+    s.header([_("System"), _("Critical"), _("Available"), _("Guarantee"),
+              _("Downtime (min)"), _("Maintenance (min)"), _("Not monitored (min)"),
+              _("Observed from"), _("Observed until"), _("Result")], repeat=False)
+    day = date_format(fmt.locale)
+    formats = ["", "", PCT2, PCT2, MINUTES, MINUTES, MINUTES, day, day]
+    for row in pack.systems:
+        s.line([row.label, _yes_no(row.critical, fmt), fraction(row.uptime_pct, 2),
+                fraction(row.guarantee_pct, 2) if row.critical else None,
+                minutes(row.downtime_minutes), minutes(row.maintenance_minutes),
+                minutes(row.unmonitored_minutes), local(fmt, row.observed_from),
+                local(fmt, row.observed_until),
+                _yes_no(row.met, fmt, _("met"), _("missed")) if row.critical else None],
+               formats)
+    crit = (pack.metrics.get("uptime") or {}).get("critical_uptime_pct")
+    s.line([_("Critical systems together"), None, fraction(crit, 2)], formats, bold=True)
+
+
+def _credit(s: Sheet, pack: Pack, fmt: Formatters) -> None:
+    _ = fmt.translations.gettext
+    cr = pack.credit
+    if cr is None:
+        return
+    money = money_format(fmt.locale, cr.currency)
+    s.title(_("Service credit"))
+    s.header([_("Availability of critical systems below"), _("Credit (share of the fee)"),
+              _("Applies")], repeat=False)
+    for below, pct in cr.table:
+        s.line([fraction(below, 2), pct / 100.0, _("yes") if cr.applied_below == below
+                else None], [PCT2, "0%"])
+    what = {"uptime": _("Critical uptime"), "response": _("Response attainment"),
+            "resolution": _("Resolution attainment")}
+    for metric, below, pct in cr.attainment_rows:  # SPEC §3a rows on attainment
+        hit = any(a[0] == metric and a[2] == below for a in cr.applied)
+        s.line([f"{what.get(metric, metric)} < {fmt.attainment(below)}", pct / 100.0,
+                _("yes") if hit else None], ["", "0%"])
+    for metric, measured, limit, share in cr.applied:  # the working: each row that applied
+        shown = fmt.uptime(measured) if metric == "uptime" else fmt.attainment(measured)
+        s.line([_("%(what)s %(value)s is below %(below)s: %(pct)s") % {
+            "what": what.get(metric, metric), "value": shown,
+            "below": fmt.percent(limit, 2), "pct": fmt.percent(share, 2)}])
+    amount = round_money(cr.amount, cr.currency) if cr.amount is not None else None
+    for label, value, f in (
+        (_("Availability of critical systems"), fraction(cr.critical_uptime_pct, 2), PCT2),
+        (_("Credit (share of the fee)"), None if cr.pct is None else cr.pct / 100.0, "0%"),
+        (_("Quarterly fee"), cr.fee, money),
+        (_("Credit"), None if amount is None else float(amount), money),
+        (_("Status"), _("provisional") if cr.provisional else _("final"), ""),
     ):
-        sheet.line([label, None, _fraction(up.get(key), 2), up.get(key)], formats)
+        s.line([label, value], ["", f], bold=label == _("Credit"))
 
 
-def _summary_credit_and_data(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
+def _yes_no(value: bool | None, fmt: Formatters, yes: str | None = None,
+            no: str | None = None) -> str | None:
     _ = fmt.translations.gettext
-    cr = pack.metrics.get("credits") or {}
-    currency = cr.get("currency")
-    amount = round_money(cr.get("amount"), currency) if currency else None
-    sheet.title(_("Service credit"))
-    sheet.line([_("Credit (% of the quarterly fee)"), cr.get("pct")], ["", "0.00"])
-    sheet.line([_("Credit amount"), None if amount is None else float(amount)], ["", "#,##0.00"])
-    sheet.line([_("Currency"), currency])
-    sheet.line([_("Provisional"), _yes_no(cr.get("provisional"), fmt)])
-    dn = pack.data_note
-    sheet.title(_("Data note"))
-    for label, value in (
-        (_("Input rows read"), dn.rows_read),
-        (_("accepted"), dn.rows_accepted),
-        (_("unassigned (no client)"), dn.rows_unassigned),
-        (_("rejected"), dn.rows_rejected),
-        (_("rejected rows of this client"), dn.client_rejected),
-        (_("pending tickets (not counted)"), dn.pending),
-        (_("unclassified tickets"), dn.unclassified),
-        (_("tickets whose pauses could not be measured"), dn.pause_unmeasured),
-        (_("warnings (e.g. ambiguous local times)"), dn.warnings),
-        # SPEC §3a counts, from the metrics entry the pack was built from.
-        (_("excluded tickets (listed with reason)"), _ticket_count(pack, "excluded")),
-        (_("reopened tickets"), _ticket_count(pack, "reopened")),
-        (_("closed without a close time (counted as open)"),
-         _ticket_count(pack, "closed_without_time")),
-    ):
-        sheet.line([label, value], ["", COUNT])
-
-
-def _ticket_count(pack: Pack, key: str) -> int:
-    return int((pack.metrics.get("tickets") or {}).get(key) or 0)
-
-
-def _yes_no(value: bool | None, fmt: Formatters) -> str | None:
-    _ = fmt.translations.gettext
-    return None if value is None else (_("yes") if value else _("no"))
+    return None if value is None else ((yes or _("yes")) if value else (no or _("no")))
 
 
 def _state(state: str, fmt: Formatters) -> str:
     _ = fmt.translations.gettext
-    labels = {
-        "met": _("met"),
-        "breached": _("breached"),
-        "pending": _("pending"),
-        "unclassified": _("unclassified"),
-        "excluded": _("excluded"),
-    }
-    return labels.get(state, state)
+    return {"met": _("met"), "breached": _("missed"), "pending": _("open"),
+            "unclassified": _("unclassified"), "excluded": _("excluded")}.get(state, state)
+
+
+def _status(status: str | None, fmt: Formatters) -> str | None:
+    _ = fmt.translations.gettext
+    names = {"running": _("in progress"), "pause": _("paused"),
+             "waiting_customer": _("waiting on you"), "waiting_vendor": _("waiting on a supplier"),
+             "resolved": _("resolved"), "closed": _("closed"), "excluded": _("excluded")}
+    return None if status is None else names.get(status, status)
+
+
+def _tickets(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
+    _ = fmt.translations.gettext
+    day = date_format(fmt.locale)
+    columns = [Column(_("Ticket"), 12), Column(_("Title"), 48), Column(_("Category"), 20),
+               Column(_("Priority"), 9), Column(_("Status"), 14), Column(_("Opened"), 17, day),
+               Column(_("Resolved"), 17, day), Column(_("Closed"), 17, day),
+               Column(_("Response target (min)"), 11, MINUTES),
+               Column(_("Response took (min)"), 11, MINUTES), Column(_("Response"), 10),
+               Column(_("Resolution target (min)"), 11, MINUTES),
+               Column(_("Resolution took (min)"), 11, MINUTES), Column(_("Resolution"), 10),
+               Column(_("Paused (min)"), 10, MINUTES),
+               Column(_("Priority as recorded"), 14),
+               # SPEC §3a columns, appended so the columns before them stay put.
+               Column(_("Excluded (reason)"), 24), Column(_("Reopened"), 10),
+               Column(_("Resolved before reopen (min)"), 12, MINUTES),
+               Column(_("Priority at response"), 10), Column(_("Priority at resolution"), 10),
+               Column(_("Note"), 28)]
+    s = Sheet(wb, _("Tickets"), _footer(pack, fmt), primary, columns)
+    rows = sorted(pack.tickets, key=lambda t: (t.created_at, t.system, t.ticket_id))
+    s.filter(1, len(rows) + 1)
+    s.header()
+    for t in rows:
+        s.line(_ticket_values(t, fmt), where=f"ticket {t.ticket_id}", link=_link(t, pack))
+
+
+def _link(t: TicketRow, pack: Pack) -> tuple[int, str] | None:
+    """The ticket id becomes a hyperlink only for https on the PSA host (ADVERSARIAL 4)."""
+    url = safe_link(t.url, pack.link_hosts, f"{t.source_file} row {t.source_row} column url"
+                    ) if t.url else None
+    return None if url is None else (0, url)
 
 
 def _ticket_values(t: TicketRow, fmt: Formatters) -> list[Any]:
+    return [t.ticket_id, t.title, t.category, t.priority, _status(t.status, fmt),
+            local(fmt, t.created_at), local(fmt, t.resolved_at), local(fmt, t.closed_at),
+            minutes(t.response.target_minutes), minutes(t.response.elapsed_minutes),
+            _state(t.response.state, fmt), minutes(t.resolution.target_minutes),
+            minutes(t.resolution.elapsed_minutes), _state(t.resolution.state, fmt),
+            minutes(t.paused_minutes), t.priority_raw,
+            t.excluded_reason, _yes_no(t.reopened, fmt), minutes(t.reopened_minutes),
+            t.response.priority, t.resolution.priority,
+            fmt.translations.gettext("status closed, no close time")
+            if t.closed_without_time else None]
+
+
+def _breaches(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
-    return [
-        t.system,
-        t.ticket_id,
-        t.title,
-        t.priority_raw,
-        t.priority,
-        t.calendar,
-        fmt.local(t.created_at),
-        t.response.target_minutes,
-        t.response.elapsed_minutes,
-        _state(t.response.state, fmt),
-        t.resolution.target_minutes,
-        t.resolution.elapsed_minutes,
-        _state(t.resolution.state, fmt),
-        t.paused_minutes,
-        _yes_no(t.pause_measured, fmt),
-        t.source_file,
-        t.source_row,
-        # SPEC §3a columns, appended so existing column positions stay put.
-        t.excluded_reason,
-        _yes_no(t.reopened, fmt),
-        t.reopened_minutes,
-        t.response.priority,
-        t.resolution.priority,
-        _("status closed, no close time") if t.closed_without_time else None,
-    ]
+    day = date_format(fmt.locale)
+    columns = [Column(_("Ticket"), 12), Column(_("Title"), 50), Column(_("Priority"), 9),
+               Column(_("Opened"), 17, day), Column(_("Measure"), 12),
+               Column(_("Target (min)"), 11, MINUTES), Column(_("Took (min)"), 11, MINUTES),
+               Column(_("Over by (min)"), 11, MINUTES)]
+    s = Sheet(wb, _("Missed targets"), _footer(pack, fmt), primary, columns)
+    rows = breached_rows(pack)
+    s.filter(1, len(rows) + 1)
+    s.header()
+    for r in rows:
+        target, took = minutes(r.target_minutes), minutes(r.elapsed_minutes)
+        s.line([r.ticket.ticket_id, r.ticket.title, r.ticket.priority,
+                local(fmt, r.ticket.created_at),
+                _("Response") if r.measure == "response" else _("Resolution"), target, took,
+                None if target is None or took is None else took - target],
+               where=f"ticket {r.ticket.ticket_id}")
 
 
-def _tickets(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
+def _incidents(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
-    sheet.header(
-        [
-            _("System"),
-            _("Ticket"),
-            _("Title"),
-            _("Priority (as exported)"),
-            _("Priority (tier)"),
-            _("Calendar"),
-            _("Created (local time)"),
-            _("Response target (min)"),
-            _("Response elapsed (min)"),
-            _("Response state"),
-            _("Resolution target (min)"),
-            _("Resolution elapsed (min)"),
-            _("Resolution state"),
-            _("Paused (min)"),
-            _("Pause measured"),
-            _("Source file"),
-            _("Source row"),
-            _("Excluded (reason)"),
-            _("Reopened"),
-            _("Resolved before reopen (min)"),
-            _("Priority at response"),
-            _("Priority at resolution"),
-            _("Note"),
-        ]
-    )
-    formats = [
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        MINUTES,
-        MINUTES,
-        "",
-        MINUTES,
-        MINUTES,
-        "",
-        MINUTES,
-        "",
-        "",
-        "0",
-        "",
-        "",
-        MINUTES,
-        "",
-        "",
-        "",
-    ]
-    for t in sorted(pack.tickets, key=lambda t: (t.created_at, t.system, t.ticket_id)):
-        sheet.line(_ticket_values(t, fmt), formats)
-    sheet.finish(table_header_row=1)
-
-
-def _outages(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
-    _ = fmt.translations.gettext
-    sheet.header(
-        [
-            _("Monitor"),
-            _("Critical"),
-            _("Start (local time)"),
-            _("End (local time)"),
-            _("Counted downtime (min)"),
-            _("Reason"),
-        ]
-    )
-    for o in sorted(pack.outages, key=lambda o: (o.start, o.monitor)):
-        end: datetime | None = None if o.end is None else fmt.local(o.end)
-        sheet.line(
-            [
-                o.monitor,
-                _yes_no(o.critical, fmt),
-                fmt.local(o.start),
-                end if end is not None else _("still down"),
-                o.downtime_minutes,
-                o.reason,
-            ],
-            ["", "", "", "", MINUTES],
-        )
-    sheet.finish(table_header_row=1)
-
-
-def _inputs(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
-    _ = fmt.translations.gettext
-    sheet.header(
-        [
-            _("File"),
-            _("Kind"),
-            _("Read"),
-            _("Accepted"),
-            _("Unassigned"),
-            _("Rejected"),
-            _("Rejected by reason"),
-        ]
-    )
-    for f in pack.data_note.files:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(f.rejected_by_reason.items()))
-        sheet.line(
-            [f.file, f.kind, f.read, f.accepted, f.unassigned, f.rejected, reasons],
-            ["", "", COUNT, COUNT, COUNT, COUNT],
-        )
-    sheet.finish(table_header_row=1)
+    day = date_format(fmt.locale)
+    columns = [Column(_("System"), 24), Column(_("Critical"), 9),
+               Column(_("Down from"), 17, day), Column(_("Back up"), 17, day),
+               Column(_("Downtime (min)"), 12, MINUTES), Column(_("Reports merged"), 10, COUNT),
+               Column(_("Recorded reason"), 50)]
+    s = Sheet(wb, _("Incidents"), _footer(pack, fmt), primary, columns)
+    s.filter(1, len(pack.incidents) + 1)
+    s.header()
+    for i in pack.incidents:
+        s.line([i.label, _yes_no(i.critical, fmt), local(fmt, i.start),
+                local(fmt, i.end) if i.end is not None else _("still down"),
+                minutes(i.downtime_minutes), i.outages, "; ".join(i.reasons) or None],
+               where=f"incident {i.label}")
 
 
 def build_workbook(pack: Pack, fmt: Formatters) -> Workbook:
-    """The workbook of ``pack`` (not yet saved)."""
-    _ = fmt.translations.gettext
+    """The client's workbook of ``pack`` (write-only; save it once)."""
     primary = brand_colours(pack)["primary"]
-    wb = Workbook()
-    summary = _Sheet(wb.active, primary)
-    summary.ws.title = _("Summary")
-    _summary(summary, pack, fmt)
-    summary.finish()
-    for title, fill in ((_("Tickets"), _tickets), (_("Outages"), _outages), (_("Inputs"), _inputs)):
-        fill(_Sheet(wb.create_sheet(title[:31]), primary), pack, fmt)
-    wb.properties.creator = "qbr"
+    wb = Workbook(write_only=True)
+    _summary(wb, pack, fmt, primary)
+    _tickets(wb, pack, fmt, primary)
+    _breaches(wb, pack, fmt, primary)
+    _incidents(wb, pack, fmt, primary)
+    desk_sheet(wb, pack, fmt, primary, _footer(pack, fmt))
+    trend_sheet(wb, pack, fmt, primary, _footer(pack, fmt), LineChart, Reference)
+    wb.properties.creator = pack.msp_name
+    wb.properties.title = f"{pack.client_name} · {fmt.quarter(pack.quarter)}"
     wb.properties.created = pack.as_of.replace(tzinfo=None)
+    wb.properties.modified = pack.as_of.replace(tzinfo=None)
     return wb
 
 
-def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
-    """The saved ``.xlsx`` of ``pack``."""
+def _save(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(pack, fmt).save(buffer)
+    wb.save(buffer)
     return keep_carriage_returns(buffer.getvalue())
+
+
+def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
+    """The saved client ``.xlsx`` of ``pack``."""
+    return _save(build_workbook(pack, fmt))
+
+
+def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
+    """The MSP-only workbook (``--internal``): whole-file input accounting, and per
+    ticket the source system, calendar key, file and row."""
+    _ = fmt.translations.gettext
+    primary = brand_colours(pack)["primary"]
+    wb = Workbook(write_only=True)
+    footer = _footer(pack, fmt) + " · " + _("internal")
+    s = Sheet(wb, _("Inputs"), footer, primary, [
+        Column(_("File"), 40), Column(_("Kind"), 12), Column(_("Read"), 10, COUNT),
+        Column(_("Accepted"), 10, COUNT), Column(_("Unassigned"), 10, COUNT),
+        Column(_("Rejected"), 10, COUNT), Column(_("Rejected by reason"), 40)])
+    s.header()
+    for f in pack.data_note.files:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(f.rejected_by_reason.items()))
+        s.line([f.file, f.kind, f.read, f.accepted, f.unassigned, f.rejected, reasons])
+    t = Sheet(wb, _("Tickets (internal)"), footer, primary, [
+        Column(_("System"), 16), Column(_("Ticket"), 12), Column(_("Calendar"), 12),
+        Column(_("Pause measured"), 10), Column(_("Source file"), 40),
+        Column(_("Source row"), 10, "0")])
+    t.header()
+    for row in sorted(pack.tickets, key=lambda x: (x.created_at, x.system, x.ticket_id)):
+        t.line([row.system, row.ticket_id, row.calendar, _yes_no(row.pause_measured, fmt),
+                row.source_file, row.source_row])
+    return _save(wb)
