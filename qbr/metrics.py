@@ -11,7 +11,7 @@ from typing import Any
 
 from babel.numbers import get_currency_precision
 
-from qbr.calendar import BusinessClock, ClockSpec, clock_spec
+from qbr.calendar import BusinessClock, ClockSpec, calendar_name, clock_spec
 from qbr.config import Client, Config, Tier
 from qbr.ingest import Dataset
 from qbr.model import Maintenance, Monitor, Outage, Ticket
@@ -50,14 +50,15 @@ class ClientQuarter:
     client: Client
     quarter: Quarter
     entry: dict[str, Any]
-    tickets: tuple[TicketRow, ...]
+    tickets: Sequence[TicketRow]  # the vector engine builds them on first read
     monitors: tuple[MonitorUptime, ...]
-    outages: tuple[OutageRow, ...]
+    outages: Sequence[OutageRow]
 
 
-class Engine:
-    """Computes client quarters from one dataset and config. Business clocks are built
-    once per (calendar, zone, holidays) and shared by every ticket that runs on them."""
+class ScalarEngine:
+    """Computes client quarters one ticket at a time (the oracle of the column-wise
+    :class:`Engine`, kept for tests). Business clocks are built once per (calendar,
+    zone, holidays) and shared by every ticket that runs on them."""
 
     def __init__(self, config: Config, dataset: Dataset) -> None:
         self.config = config
@@ -92,7 +93,7 @@ class Engine:
     def _ticket_row(self, ticket: Ticket, client: Client, tier: Tier, as_of: datetime
                     ) -> TicketRow:
         prio = ticket.priority if ticket.priority in tier.response_minutes else None
-        cal_name = tier.calendar_for(prio) if prio else tier.calendar
+        cal_name = calendar_name(tier, client, prio)
         spec = clock_spec(self.config.calendars[cal_name], client.timezone, client.holidays)
         events = self.dataset.status_events.get(ticket.key)
         if events is None and ticket.system in self._history_systems:
@@ -162,7 +163,9 @@ def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
         "monitors": [{"monitor": m.monitor, "critical": m.critical, "uptime_pct": m.uptime_pct,
                       "downtime_minutes": m.downtime_seconds / 60.0,
                       "window_minutes": m.window_seconds / 60.0,
-                      "guarantee_pct": m.guarantee_pct, "met": m.met} for m in monitors],
+                      "guarantee_pct": m.guarantee_pct, "met": m.met,
+                      "unmonitored_minutes": m.unmonitored_seconds / 60.0}
+                     for m in monitors],
         "critical_uptime_pct": crit, "worst_critical_pct": worst}
 
 
@@ -177,10 +180,13 @@ def _sla_met(response: Mapping[str, Any], resolution: Mapping[str, Any],
 
 
 def _entry(client: Client, tier: Tier, rows: Sequence[TicketRow],
-           monitors: Sequence[MonitorUptime], rejected: int, quarter_over: bool
+           monitors: Sequence[MonitorUptime], rejected: int, quarter_over: bool,
+           blocks: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
            ) -> dict[str, Any]:
-    response = _measure_block(rows, tier, "response")
-    resolution = _measure_block(rows, tier, "resolution")
+    """One client's SPEC §6 object. ``blocks`` = (tickets, response, resolution) objects
+    already aggregated by the column-wise engine; without it they come from ``rows``."""
+    response = blocks[1] if blocks else _measure_block(rows, tier, "response")
+    resolution = blocks[2] if blocks else _measure_block(rows, tier, "resolution")
     uptime = _uptime_block(monitors)
     pct = credit_pct(uptime["critical_uptime_pct"], tier.credits)
     amount = credit_amount(client.fee, pct, get_currency_precision(client.currency))
@@ -189,8 +195,9 @@ def _entry(client: Client, tier: Tier, rows: Sequence[TicketRow],
                   for r in rows)
     return {
         "client": client.key, "name": client.name, "tier": tier.name,
-        "tickets": {"total": len(rows), "unclassified": sum(r.priority is None for r in rows),
-                    "pending": pending, "rejected": rejected},
+        "tickets": blocks[0] if blocks else {
+            "total": len(rows), "unclassified": sum(r.priority is None for r in rows),
+            "pending": pending, "rejected": rejected},
         "response": response, "resolution": resolution, "uptime": uptime,
         "sla_met": _sla_met(response, resolution, monitors, tier.objective_pct),
         "credits": {"pct": pct, "amount": amount, "currency": client.currency,
@@ -234,3 +241,11 @@ def metrics_document(results: Sequence[ClientQuarter], quarter: Quarter, as_of: 
     return {"schema": SCHEMA, "quarter": str(quarter), "as_of": as_of.isoformat(),
             "clients": [r.entry for r in results]}
 
+
+
+# The column-wise engine (qbr/engine) is the one the CLI, packs and figures use; it needs
+# the helpers above, hence the import at the end.
+from qbr.engine.run import VectorEngine as Engine  # noqa: E402
+
+__all__ = ["SCHEMA", "ClientQuarter", "Engine", "ScalarEngine", "default_as_of",
+           "metrics_document"]

@@ -48,6 +48,8 @@ class TicketRow:
     pause_measured: bool
     source_file: str
     source_row: int
+    excluded_reason: str | None = None  # SPEC §3a: out of the SLA, with why
+    reopened: bool = False  # SPEC §3a: left "done" by as_of
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def test_metrics_json_is_the_only_stdout_and_numbers_are_right(project: Path) ->
     doc = json.loads(out)
     assert doc["schema"] == "qbr.metrics/1" and doc["quarter"] == "2026Q3"
     c = doc["clients"][0]
-    assert c["tickets"] == {"total": 5, "unclassified": 1, "pending": 1, "rejected": 0}
+    assert c["tickets"] == {"total": 5, "unclassified": 1, "pending": 1, "rejected": 0,
+                            "excluded": 0, "reopened": 0}
     # Response: T-2, T-3 met; T-1 (75 > 60) and T-5 (1,860 > 480 at as_of) breached → 50 %.
     assert c["response"]["all"] == {"met": 2, "breached": 2, "pending": 0,
                                     "attainment_pct": 50.0}

@@ -24,7 +24,7 @@ MEASURE_KEYS = {"target_minutes", "met", "breached", "pending", "attainment_pct"
                 "median_minutes", "p90_minutes"}
 ALL_KEYS = {"met", "breached", "pending", "attainment_pct"}
 MONITOR_KEYS = {"monitor", "critical", "uptime_pct", "downtime_minutes", "window_minutes",
-                "guarantee_pct", "met"}
+                "guarantee_pct", "met", "unmonitored_minutes"}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,9 @@ def inputs() -> api.Inputs:
 def check_client_shape(c: dict[str, Any]) -> None:
     assert set(c) == {"client", "name", "tier", "tickets", "response", "resolution",
                       "uptime", "sla_met", "credits"}
-    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected"}
+    # SPEC §6 plus the additive §3a keys
+    assert set(c["tickets"]) == {"total", "unclassified", "pending", "rejected", "excluded",
+                                 "reopened"}
     for measure in ("response", "resolution"):
         block = c[measure]
         assert set(block["all"]) == ALL_KEYS
