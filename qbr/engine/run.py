@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,12 @@ from qbr.engine.columns import NAT, Columns, build_columns
 from qbr.engine.tickets import STATE_NAMES, UNCLASSIFIED, TicketResults, evaluate_quarter
 from qbr.engine.uptime import UptimeResults, evaluate_uptime
 from qbr.frames import Frames, frames_from_records
-from qbr.metrics import ClientQuarter, _entry
 from qbr.pack import Measure, OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.uptime import MonitorUptime
+
+if TYPE_CHECKING:  # qbr.metrics imports this module at its end (its Engine)
+    from qbr.metrics import ClientQuarter
 
 T = TypeVar("T")
 
@@ -110,6 +112,8 @@ class VectorEngine:
 
     def client_quarter(self, key: str, quarter: Quarter, as_of: datetime) -> ClientQuarter:
         """SLA and uptime of client ``key`` in ``quarter`` as known at ``as_of`` (UTC)."""
+        from qbr.metrics import ClientQuarter, _entry
+
         client = self.config.clients[key]
         tier = self.config.tiers[client.tier]
         run = self.run(quarter, as_of)
