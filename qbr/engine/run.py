@@ -133,14 +133,14 @@ class VectorEngine:
 
 def _monitors(up: UptimeResults, key: str, tier_guarantee: float
               ) -> tuple[list[MonitorUptime], np.ndarray]:
-    rows = np.flatnonzero(up.monitors["client"].to_numpy(dtype=object) == key)
+    """One client's monitors as :class:`MonitorUptime` (frame order)."""
+    rows = up.by_client.get(key, np.empty(0, dtype="int64"))
     out = []
     for i in rows:  # one client's monitors: building its JSON objects
-        m = up.monitors.iloc[i]
-        g = m["guarantee_pct"]
-        out.append(MonitorUptime(str(m["monitor"]), bool(m["critical"]),
+        g = up.guarantee[i]
+        out.append(MonitorUptime(up.names[i], bool(up.critical[i]),
                                  float(up.window[i]), float(up.downtime[i]),
-                                 tier_guarantee if pd.isna(g) else float(g), (),
+                                 tier_guarantee if np.isnan(g) else float(g), (),
                                  unmonitored_seconds=float(up.unmonitored[i])))
     return out, rows
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,24 @@ class UptimeResults:
     outage_monitor: np.ndarray  # row in ``monitors``
     outage_counted: np.ndarray  # seconds inside the monitor's window
 
+    @cached_property
+    def names(self) -> list[str]:
+        return [str(m) for m in self.monitors["monitor"]]
+
+    @cached_property
+    def critical(self) -> np.ndarray:
+        return np.asarray(self.monitors["critical"], dtype=bool)
+
+    @cached_property
+    def guarantee(self) -> np.ndarray:
+        return np.asarray(self.monitors["guarantee_pct"], dtype="float64")
+
+    @cached_property
+    def by_client(self) -> dict[str, np.ndarray]:
+        """client key → its monitors' rows, in frame order."""
+        groups = self.monitors.groupby("client", sort=False).indices
+        return {str(k): np.asarray(v, dtype="int64") for k, v in groups.items()}
+
 
 def _clip(idx: np.ndarray, s: np.ndarray, e: np.ndarray, lo: np.ndarray, hi: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -71,9 +90,11 @@ def evaluate_uptime(config: Config, frames: Frames, quarter: Quarter, as_of: dat
         .reset_index(drop=True)
     n = len(mon)
     asof = float(seconds_ns(np.array([pd.Timestamp(as_of).value]))[0])
-    bounds = {k: quarter.bounds(c.timezone) for k, c in config.clients.items()}
-    q_lo = np.array([bounds[c][0].timestamp() for c in mon["client"]], dtype="float64")
-    q_hi = np.array([bounds[c][1].timestamp() for c in mon["client"]], dtype="float64")
+    keys = list(config.clients)
+    bounds = [quarter.bounds(config.clients[k].timezone) for k in keys]
+    code = np.asarray(pd.Categorical(mon["client"], categories=keys).codes, dtype="int64")
+    q_lo = np.array([b[0].timestamp() for b in bounds], dtype="float64")[code]
+    q_hi = np.array([b[1].timestamp() for b in bounds], dtype="float64")[code]
     obs_from = seconds_ns(ns_of(mon["observed_from"]))
     obs_until = seconds_ns(ns_of(mon["observed_until"]))
     lo = np.fmax(q_lo, obs_from)
