@@ -30,18 +30,20 @@ def _pct(met: int, breached: int) -> float | None:
     return None if met + breached == 0 else 100.0 * met / (met + breached)
 
 
-def nearest_rank_groups(key: np.ndarray, values: np.ndarray, n_keys: int, pct: int
-                        ) -> np.ndarray:
-    """Nearest-rank ``pct``-th percentile of ``values`` per group ``key`` (NaN for an
-    empty group): the smallest v with at least pct % of the group's values ≤ v."""
-    out = np.full(n_keys, np.nan)
+def nearest_rank_groups(key: np.ndarray, values: np.ndarray, n_keys: int,
+                        pcts: tuple[int, ...]) -> list[np.ndarray]:
+    """Nearest-rank percentiles of ``values`` per group ``key`` (NaN for an empty group),
+    one array per entry of ``pcts``: the smallest v with at least p % of the group's
+    values ≤ v. One sort serves every percentile."""
+    out = [np.full(n_keys, np.nan) for _ in pcts]
     if not len(key):
         return out
     order = np.lexsort((values, key))
     k, v = key[order], values[order]
     groups, start, count = np.unique(k, return_index=True, return_counts=True)
-    rank = np.maximum(1, (count * pct + 99) // 100)  # ceil in integers: no float error
-    out[groups] = v[start + rank - 1]
+    for arr, pct in zip(out, pcts, strict=True):
+        rank = np.maximum(1, (count * pct + 99) // 100)  # ceil in integers: no float error
+        arr[groups] = v[start + rank - 1]
     return out
 
 
@@ -60,9 +62,8 @@ def client_summaries(config: Config, cols: Columns, res: TicketResults,
         done = included & (res.event_ns[m] != np.iinfo("int64").min) & \
             ~np.isnan(res.target[m])
         minutes = res.elapsed[m] / 60.0
-        median = nearest_rank_groups(key[done], minutes[done], n_c * n_p, 50).reshape(
-            n_c, n_p)
-        p90 = nearest_rank_groups(key[done], minutes[done], n_c * n_p, 90).reshape(n_c, n_p)
+        median, p90 = (a.reshape(n_c, n_p) for a in nearest_rank_groups(
+            key[done], minutes[done], n_c * n_p, (50, 90)))
         for ci, ckey in enumerate(cols.clients):
             tier = config.tiers[config.clients[ckey].tier]
             targets = getattr(tier, f"{m}_minutes")

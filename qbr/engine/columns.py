@@ -72,9 +72,22 @@ def build_columns(config: Config, frames: Frames) -> Columns:
 
 
 def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
-    """Index of each value in ``categories``; -1 for ``None`` or anything else."""
-    return np.asarray(pd.Categorical(values, categories=list(categories)).codes,
-                      dtype="int64")
+    """Index of each value in ``categories``; -1 for ``None`` or anything else. The
+    column is factorised by hashing (few distinct values), never sorted."""
+    labels, uniques = pd.factorize(values.to_numpy(dtype=object), sort=False)
+    lookup = np.asarray(pd.Index(list(categories), dtype=object).get_indexer(
+        pd.Index(list(uniques), dtype=object)), dtype="int64")
+    lookup = np.append(lookup, -1)  # label -1 (missing) → -1
+    out: np.ndarray = lookup[np.asarray(labels, dtype="int64")]
+    return out
+
+
+def _keys(system: np.ndarray, ticket_id: np.ndarray) -> pd.Index:
+    """One hashable text key per (system, ticket id); the unit separator cannot occur in
+    a cleaned export value."""
+    out: pd.Index = pd.Index(system.astype(object) + "\x1f" + ticket_id.astype(object),
+                             dtype=object)
+    return out
 
 
 def _event_tickets(tickets: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
@@ -86,10 +99,9 @@ def _event_tickets(tickets: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
     start = np.ones(len(events), dtype=bool)
     start[1:] = (sys_v[1:] != sys_v[:-1]) | (tid_v[1:] != tid_v[:-1])
     run = np.cumsum(start) - 1
-    keys = pd.MultiIndex.from_arrays([sys_v[start], tid_v[start]])
-    index = pd.MultiIndex.from_arrays([tickets["system"].to_numpy(dtype=object),
-                                       tickets["ticket_id"].to_numpy(dtype=object)])
-    rows = np.asarray(index.get_indexer(keys), dtype="int64")
+    index = _keys(tickets["system"].to_numpy(dtype=object),
+                  tickets["ticket_id"].to_numpy(dtype=object))
+    rows = np.asarray(index.get_indexer(_keys(sys_v[start], tid_v[start])), dtype="int64")
     out: np.ndarray = rows[run]
     return out
 

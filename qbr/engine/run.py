@@ -135,13 +135,13 @@ def _monitors(up: UptimeResults, key: str, tier_guarantee: float
               ) -> tuple[list[MonitorUptime], np.ndarray]:
     """One client's monitors as :class:`MonitorUptime` (frame order)."""
     rows = up.by_client.get(key, np.empty(0, dtype="int64"))
+    values = up.plain
     out = []
-    for i in rows:  # one client's monitors: building its JSON objects
-        g = up.guarantee[i]
-        out.append(MonitorUptime(up.names[i], bool(up.critical[i]),
-                                 float(up.window[i]), float(up.downtime[i]),
-                                 tier_guarantee if np.isnan(g) else float(g), (),
-                                 unmonitored_seconds=float(up.unmonitored[i])))
+    for i in rows.tolist():  # one client's monitors: building its JSON objects
+        name, critical, window, down, guarantee, unmonitored = values[i]
+        out.append(MonitorUptime(name, critical, window, down,
+                                 tier_guarantee if guarantee != guarantee else guarantee, (),
+                                 unmonitored_seconds=unmonitored))
     return out, rows
 
 

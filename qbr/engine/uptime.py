@@ -72,6 +72,14 @@ class UptimeResults:
         return np.asarray(self.monitors["guarantee_pct"], dtype="float64")
 
     @cached_property
+    def plain(self) -> list[tuple[str, bool, float, float, float, float]]:
+        """Per monitor (name, critical, window s, downtime s, guarantee or NaN,
+        unmonitored s) as Python values, converted once for every client's entry."""
+        return list(zip(self.names, self.critical.tolist(), self.window.tolist(),
+                        self.downtime.tolist(), self.guarantee.tolist(),
+                        self.unmonitored.tolist(), strict=True))
+
+    @cached_property
     def by_client(self) -> dict[str, np.ndarray]:
         """client key → its monitors' rows, in frame order."""
         groups = self.monitors.groupby("client", sort=False).indices
