@@ -1,11 +1,12 @@
-"""Business time for many clocks at once: one dense table per UTC day (SPEC §3, §3a).
+"""Business time for many clocks at once: one dense table per UTC slot (SPEC §3, §3a).
 
 A clock is a :class:`~qbr.calendar.ClockSpec` (calendar, zone, holiday rule). For every
-clock and every UTC day of the run's range the table holds the business seconds before
-that day (``cum``) and the day's open pieces (at most ``K`` per day, zero-length padding).
+clock and every UTC slot (an hour, or a day for very long ranges) of the run's range the
+table holds the business seconds before that slot (``cum``) and the slot's open pieces
+(at most ``K`` per slot, zero-length padding).
 Cumulative business seconds at UTC epoch second ``t`` on clock ``c`` are then::
 
-    cum[row] + Σ_k clip(t − start[row, k], 0, length[row, k]),  row = offset[c] + day(t)
+    cum[row] + Σ_k clip(t − start[row, k], 0, length[row, k]),  row = c × slots + slot(t)
 
 with no search at all, for any mix of clocks in one array operation. Business time between
 two instants is the difference of two look-ups. Open intervals are laid out from local
@@ -100,73 +101,88 @@ def _to_utc(local_seconds: np.ndarray, zone: str) -> np.ndarray:
 class ClockTable:
     """Dense per-UTC-day business-time table for several clocks (see module docstring)."""
 
-    def __init__(self, specs: Sequence[ClockSpec], lo: float, hi: float) -> None:
+    def __init__(self, specs: Sequence[ClockSpec], lo: float, hi: float,
+                 step: int | None = None) -> None:
         """Tables for ``specs`` covering UTC epoch seconds ``[lo, hi]`` (with a margin of
-        two days so local dates around the ends are complete)."""
+        two days so local dates around the ends are complete). A slot is ``step``
+        seconds: an hour while the table stays under 4M slots (then almost every slot
+        holds at most one open piece, the fastest look-up), else a day."""
         self.specs = tuple(specs)
         self.index = {s: i for i, s in enumerate(self.specs)}
-        self.day0 = int(np.floor(lo / DAY)) - 2
+        day0 = int(np.floor(lo / DAY)) - 2
         day1 = int(np.floor(hi / DAY)) + 2
-        self.days = day1 - self.day0 + 1
+        hourly = len(self.specs) * (day1 - day0 + 1) * 24 <= 4_000_000
+        self.step = step or (3600 if hourly else DAY)
+        per_day = DAY // self.step
+        self.slot0 = day0 * per_day
+        self.slots = (day1 - day0 + 1) * per_day
         epoch = date(1970, 1, 1)
-        first = date.fromordinal(epoch.toordinal() + self.day0 - 1)
+        first = date.fromordinal(epoch.toordinal() + day0 - 1)
         last = date.fromordinal(epoch.toordinal() + day1 + 1)
         pieces = [self._pieces(open_intervals(s, first, last)) for s in self.specs]
         width = max([1] + [int(np.bincount(p[0]).max()) if len(p[0]) else 1 for p in pieces])
         n = len(self.specs)
-        self.start = np.zeros((n * self.days, width))
-        self.length = np.zeros((n * self.days, width))
-        self.cum = np.zeros(n * self.days)
-        for i, (day, s, e) in enumerate(pieces):
-            rows = i * self.days + day
-            # position of each piece within its day (pieces are sorted by start)
-            first_of_day = np.searchsorted(day, day, side="left")
-            pos = np.arange(len(day)) - first_of_day
+        self.start = np.zeros((n * self.slots, width))
+        self.length = np.zeros((n * self.slots, width))
+        self.cum = np.zeros(n * self.slots)
+        for i, (slot, s, e) in enumerate(pieces):
+            rows = i * self.slots + slot
+            # position of each piece within its slot (pieces are sorted by start)
+            pos = np.arange(len(slot)) - np.searchsorted(slot, slot, side="left")
             self.start[rows, pos] = s
             self.length[rows, pos] = e - s
-            per_day = np.bincount(day, weights=e - s, minlength=self.days)
-            self.cum[i * self.days:(i + 1) * self.days] = np.concatenate(
-                ([0.0], np.cumsum(per_day)[:-1]))
-        # one contiguous column per piece slot: 1-D gathers are several times faster
+            per_slot = np.bincount(slot, weights=e - s, minlength=self.slots)
+            self.cum[i * self.slots:(i + 1) * self.slots] = np.concatenate(
+                ([0.0], np.cumsum(per_slot)[:-1]))
+        # one contiguous column per piece position: 1-D gathers are several times faster
         self._start_k = [np.ascontiguousarray(self.start[:, k]) for k in range(width)]
         self._length_k = [np.ascontiguousarray(self.length[:, k]) for k in range(width)]
 
     def _pieces(self, intervals: tuple[np.ndarray, np.ndarray]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Split intervals at UTC midnights, keep the table's days: (day, start, end)."""
+        """Split intervals at slot boundaries, keep the table's slots: (slot, start,
+        end)."""
         starts, ends = intervals
-        days_l, s_l, e_l = [], [], []
-        first = np.floor(starts / DAY)
-        span = int((np.ceil(ends / DAY) - first).max()) if len(starts) else 0
-        for k in range(span):  # an open range of a local day touches at most 3 UTC days
+        step = self.step
+        slots_l, s_l, e_l = [], [], []
+        first = np.floor(starts / step)
+        span = int((np.ceil(ends / step) - first).max()) if len(starts) else 0
+        for k in range(span):  # an open range of a local day spans at most 26 hours
             d = first + k
-            s = np.maximum(starts, d * DAY)
-            e = np.minimum(ends, (d + 1) * DAY)
-            ok = (e > s) & (d >= self.day0) & (d < self.day0 + self.days)
-            days_l.append((d[ok] - self.day0).astype("int64"))
+            s = np.maximum(starts, d * step)
+            e = np.minimum(ends, (d + 1) * step)
+            ok = (e > s) & (d >= self.slot0) & (d < self.slot0 + self.slots)
+            slots_l.append((d[ok] - self.slot0).astype("int64"))
             s_l.append(s[ok])
             e_l.append(e[ok])
-        day = np.concatenate(days_l) if days_l else np.empty(0, dtype="int64")
+        slot = np.concatenate(slots_l) if slots_l else np.empty(0, dtype="int64")
         s_all = np.concatenate(s_l) if s_l else np.empty(0)
         e_all = np.concatenate(e_l) if e_l else np.empty(0)
-        order = np.lexsort((s_all, day))
-        return day[order], s_all[order], e_all[order]
+        order = np.lexsort((s_all, slot))
+        return slot[order], s_all[order], e_all[order]
 
     def cumulative(self, clock: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Business seconds from the table's origin to UTC epoch seconds ``t`` on clock
         indices ``clock`` (same shape). NaN in ``t`` gives NaN."""
+        return self._cumulative(self._base(clock), t)
+
+    def _base(self, clock: np.ndarray) -> np.ndarray:
+        """First row of each clock's table, less the origin slot (shared by look-ups)."""
+        base = clock.astype("int64")
+        base *= self.slots
+        base -= self.slot0
+        return base
+
+    def _cumulative(self, base: np.ndarray, t: np.ndarray) -> np.ndarray:
         bad = np.isnan(t)
         any_bad = bool(bad.any())
-        tt = np.where(bad, self.day0 * DAY, t) if any_bad else t
-        day = (tt // DAY).astype("int64")
-        day -= self.day0
-        np.clip(day, 0, self.days - 1, out=day)
-        row = clock.astype("int64")
-        row *= self.days
-        row += day
+        tt = np.where(bad, self.slot0 * self.step, t) if any_bad else t
+        row = (tt // self.step).astype("int64")
+        np.clip(row, self.slot0, self.slot0 + self.slots - 1, out=row)
+        row += base
         out: np.ndarray = self.cum[row]
         piece = np.empty_like(tt)
-        for k in range(self.start.shape[1]):  # K ≤ 4 pieces per UTC day: not per row
+        for k in range(self.start.shape[1]):  # pieces per slot: not per row
             np.subtract(tt, self._start_k[k][row], out=piece)
             np.maximum(piece, 0.0, out=piece)
             np.minimum(piece, self._length_k[k][row], out=piece)
@@ -177,6 +193,8 @@ class ClockTable:
 
     def seconds(self, clock: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Business seconds in ``[a, b)`` (0 when ``b <= a``) on clock indices ``clock``."""
-        diff: np.ndarray = self.cumulative(clock, b) - self.cumulative(clock, a)
+        base = self._base(clock)
+        diff: np.ndarray = self._cumulative(base, b)
+        diff -= self._cumulative(base, a)
         np.maximum(diff, 0.0, out=diff)
         return diff
