@@ -212,7 +212,8 @@ def main() -> None:
     frames = portfolio_frames(args.tickets, args.clients, args.monitors)
     print(f"generated {len(frames.tickets):,} tickets, {len(frames.status_events):,} "
           f"status events, {len(frames.monitors):,} monitors, {len(frames.outages):,} "
-          f"outages in {time.perf_counter() - start:.1f} s (not timed below)", flush=True)
+          f"outages in {time.perf_counter() - start:.1f} s (not timed below); peak memory "
+          f"so far {peak_mb():,.0f} MB", flush=True)
 
     # 1. business time: one pair per ticket, every client's clock mixed in one array
     engine = Engine(config, BenchDataset(frames))

@@ -144,20 +144,15 @@ class ClockTable:
         end)."""
         starts, ends = intervals
         step = self.step
-        slots_l, s_l, e_l = [], [], []
-        first = np.floor(starts / step)
-        span = int((np.ceil(ends / step) - first).max()) if len(starts) else 0
-        for k in range(span):  # an open range of a local day spans at most 26 hours
-            d = first + k
-            s = np.maximum(starts, d * step)
-            e = np.minimum(ends, (d + 1) * step)
-            ok = (e > s) & (d >= self.slot0) & (d < self.slot0 + self.slots)
-            slots_l.append((d[ok] - self.slot0).astype("int64"))
-            s_l.append(s[ok])
-            e_l.append(e[ok])
-        slot = np.concatenate(slots_l) if slots_l else np.empty(0, dtype="int64")
-        s_all = np.concatenate(s_l) if s_l else np.empty(0)
-        e_all = np.concatenate(e_l) if e_l else np.empty(0)
+        first = np.floor(starts / step).astype("int64")
+        count = np.maximum(np.ceil(ends / step).astype("int64") - first, 0)
+        which = np.repeat(np.arange(len(starts)), count)  # one row per (interval, slot)
+        offset = np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+        d = first[which] + offset
+        s = np.maximum(starts[which], d * float(step))
+        e = np.minimum(ends[which], (d + 1) * float(step))
+        ok = (e > s) & (d >= self.slot0) & (d < self.slot0 + self.slots)
+        slot, s_all, e_all = d[ok] - self.slot0, s[ok], e[ok]
         order = np.lexsort((s_all, slot))
         return slot[order], s_all[order], e_all[order]
 

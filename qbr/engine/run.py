@@ -172,11 +172,10 @@ def ticket_rows(frames: Frames, res: TicketResults, positions: np.ndarray, cols:
                 ) -> list[TicketRow]:
     """The workbook's ticket rows for ``positions`` of the results: the one place a
     :class:`TicketRow` is built from engine results (add new columns here)."""
-    t = frames.tickets.iloc[res.rows[positions]]
+    records = frames.tickets.iloc[res.rows[positions]].to_dict("records")
     out = []
     names = cols.priorities
-    for j, p in enumerate(positions):
-        rec = t.iloc[j]
+    for rec, p in zip(records, positions.tolist(), strict=True):
         measures = {}
         for m in ("response", "resolution"):
             target = res.target[m][p]

@@ -121,8 +121,8 @@ def _pause_table(config: Config, cols: Columns) -> np.ndarray:
 
 
 def _first_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """values of the first row of each group (rows sorted by group run), NaN if none."""
-    out = np.full(n, np.nan)
+    """int64 values of the first row of each group (rows in group runs), NAT if none."""
+    out = np.full(n, NAT, dtype="int64")
     uniq, first = np.unique(group, return_index=True)
     out[uniq] = values[first]
     return out
@@ -171,14 +171,12 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     entry = done & ~prev_done
     reopened = np.bincount(s_t[~done & prev_done], minlength=n) > 0
     entries = np.flatnonzero(entry)
-    first_done = _first_per_group(s_t[entries], s_at_ns[entries].astype("float64"), n)
+    first_done_ns = _first_per_group(s_t[entries], s_at_ns[entries], n)
     run_start = np.maximum.accumulate(np.where(entry, np.arange(len(s_t)), -1)) \
         if len(s_t) else np.empty(0, dtype="int64")
     final = np.flatnonzero(last_row & done)
     final_done_ns = np.full(n, NAT, dtype="int64")
     final_done_ns[s_t[final]] = s_at_ns[run_start[final]]
-    first_done_ns = np.where(np.isnan(first_done), NAT, np.nan_to_num(first_done)
-                             ).astype("int64")
 
     # -- events of each measure ----------------------------------------------------------
     def earliest(*values: np.ndarray) -> np.ndarray:
