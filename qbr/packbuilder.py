@@ -28,7 +28,8 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
         tier=tier.display_name,  # SPEC §3a: the label, else the key
         locale=client.locale, timezone=client.timezone, quarter=str(quarter),
         quarter_start=start, quarter_end=end, as_of=as_of, metrics=current.entry,
-        objective_pct=tier.objective_pct, tickets=current.tickets, outages=current.outages,
+        objective_pct=tier.objective_pct, tickets=tuple(current.tickets),
+        outages=tuple(current.outages),
         data_note=_data_note(dataset, current, as_of),
         calendars=_calendar_notes(config, tier, client.timezone, client.holidays),
         pause_statuses=tuple(sorted(tier.pause_statuses)),
