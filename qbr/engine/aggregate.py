@@ -38,7 +38,11 @@ def nearest_rank_groups(key: np.ndarray, values: np.ndarray, n_keys: int,
     out = [np.full(n_keys, np.nan) for _ in pcts]
     if not len(key):
         return out
-    order = np.lexsort((values, key))
+    # Sort by value, then stably by group: equal values are interchangeable, and a small
+    # unsigned group key gets numpy's radix sort (much faster than lexsort).
+    by_value = np.argsort(values)
+    small = np.uint16 if n_keys <= 0xFFFF else np.uint32
+    order = by_value[np.argsort(key[by_value].astype(small), kind="stable")]
     k, v = key[order], values[order]
     groups, start, count = np.unique(k, return_index=True, return_counts=True)
     for arr, pct in zip(out, pcts, strict=True):

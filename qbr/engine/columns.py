@@ -82,16 +82,9 @@ def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def _keys(system: np.ndarray, ticket_id: np.ndarray) -> pd.Index:
-    """One hashable text key per (system, ticket id); the unit separator cannot occur in
-    a cleaned export value."""
-    out: pd.Index = pd.Index(system.astype(object) + "\x1f" + ticket_id.astype(object),
-                             dtype=object)
-    return out
-
-
 def _event_tickets(tickets: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
-    """Each event's ticket row. Only the run starts of (system, ticket_id) are hashed."""
+    """Each event's ticket row (-1 for none). Only the run starts of (system, ticket_id)
+    are looked up, by hashing ticket ids within each system (a loop per system)."""
     if not len(events):
         return np.empty(0, dtype="int64")
     sys_v = events["system"].to_numpy(dtype=object)
@@ -99,9 +92,22 @@ def _event_tickets(tickets: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
     start = np.ones(len(events), dtype=bool)
     start[1:] = (sys_v[1:] != sys_v[:-1]) | (tid_v[1:] != tid_v[:-1])
     run = np.cumsum(start) - 1
-    index = _keys(tickets["system"].to_numpy(dtype=object),
-                  tickets["ticket_id"].to_numpy(dtype=object))
-    rows = np.asarray(index.get_indexer(_keys(sys_v[start], tid_v[start])), dtype="int64")
+    run_sys, run_tid = sys_v[start], tid_v[start]
+    t_sys = tickets["system"].to_numpy(dtype=object)
+    t_tid = tickets["ticket_id"].to_numpy(dtype=object)
+    t_codes, systems = pd.factorize(t_sys, sort=False)
+    r_codes = np.asarray(pd.Index(systems, dtype=object).get_indexer(
+        pd.Index(pd.unique(run_sys), dtype=object)), dtype="int64")
+    r_labels, _ = pd.factorize(run_sys, sort=False)
+    run_code = r_codes[r_labels]
+    rows = np.full(len(run_tid), -1, dtype="int64")
+    for code in range(len(systems)):  # a loop per ticket system, not per ticket
+        mine = np.flatnonzero(t_codes == code)
+        wanted = np.flatnonzero(run_code == code)
+        if len(wanted):
+            hit = np.asarray(pd.Index(t_tid[mine], dtype=object).get_indexer(
+                run_tid[wanted]), dtype="int64")
+            rows[wanted] = np.where(hit >= 0, mine[np.maximum(hit, 0)], -1)
     out: np.ndarray = rows[run]
     return out
 
