@@ -3,7 +3,8 @@
 1. the per-ticket reference of SPEC §3/§3a in ``vector_helpers.reference`` (reopens,
    priority changes, exclusions, pauses, events before creation and at equal instants);
 2. today's scalar :func:`qbr.sla.evaluate` on tickets without reopen, priority change or
-   exclusion.
+   exclusion;
+3. the scalar :func:`qbr.ticketrules.ticket_sla` with every rule on: the workbook rows.
 
 Created times fall around the DST changes (Berlin 26 Oct 2025 / 29 Mar 2026, New York
 2 Nov 2025 / 8 Mar 2026), Bavarian and New York holidays, the lunch break of the split
@@ -13,17 +14,19 @@ exact); states, events, priorities, reopen and exclusion flags must agree exactl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from vector_helpers import make_config, reference, run_vector
+from vector_helpers import make_config, reference, run_vector, vector_engine
 
 from qbr.calendar import BusinessClock, ClockSpec, calendar_name, clock_spec
 from qbr.model import Provenance, StatusEvent, Ticket
 from qbr.quarters import Quarter
 from qbr.sla import evaluate
+from qbr.ticketrules import ticket_sla
 
 SRC = Provenance("t.csv", 2)
 CONFIG = make_config()
@@ -164,3 +167,52 @@ def test_vector_equals_scalar_engine_without_new_rules(quarter: Quarter,
             want_at = None if measure.event_at is None else measure.event_at.timestamp()
             assert v[m][3] == want_at
         assert abs(v["paused"] - sla.paused_seconds) <= 1e-6
+
+
+@pytest.mark.parametrize("quarter", list(QUARTERS))
+@settings(max_examples=20, deadline=None, phases=NO_SHRINK,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_vector_rows_equal_ticket_sla_with_every_rule(quarter: Quarter,
+                                                      data: st.DataObject) -> None:
+    """The workbook rows of the column-wise engine against the scalar oracle
+    :func:`qbr.ticketrules.ticket_sla` with every §3a rule on, plus exported statuses
+    (resolved/closed without any time, ``excluded`` without a history)."""
+    tickets = data.draw(batch(quarter))
+    statuses = data.draw(st.lists(st.sampled_from([None, "running", "resolved", "closed",
+                                                   "excluded"]),
+                                  min_size=len(tickets), max_size=len(tickets)))
+    blind = data.draw(st.lists(st.booleans(), min_size=len(tickets), max_size=len(tickets)))
+    drawn = []
+    for (t, evs, history), status, no_times in zip(tickets, statuses, blind, strict=True):
+        change: dict[str, object] = {"status": status}
+        if no_times:  # SPEC §3a closed without a close time
+            change |= {"resolved_at": None, "closed_at": None}
+        drawn.append((replace(t, **change), evs, history))  # type: ignore[arg-type]
+    as_of = data.draw(AS_OF)
+    flat = [t for t, _, _ in drawn]
+    engine = vector_engine(CONFIG, flat, [e for _, evs, _ in drawn for e in evs])
+    rows = {r.ticket_id: r for key in CONFIG.clients
+            for r in engine.client_quarter(key, quarter, as_of).tickets}
+
+    def clock_for(spec: ClockSpec) -> BusinessClock:
+        return CLOCKS.setdefault(spec, BusinessClock(spec))
+
+    for t, evs, history in drawn:
+        if t.ticket_id not in rows:
+            continue
+        client = CONFIG.clients[t.client]
+        want = ticket_sla(CONFIG, client, CONFIG.tiers[client.tier], t,
+                          tuple(sorted(evs, key=lambda e: e.at)) if history else None,
+                          as_of, clock_for)
+        row = rows[t.ticket_id]
+        for got, exp in ((row.response, want.response), (row.resolution, want.resolution)):
+            assert (got.state, got.event_at, got.priority, got.target_minutes) == \
+                (exp.state, exp.event_at, exp.priority, exp.target_minutes), (t, evs)
+            assert abs(got.elapsed_minutes - exp.elapsed_minutes) * MINUTES <= 1e-6, (t, evs)
+        assert abs(row.paused_minutes * MINUTES - want.paused_seconds) <= 1e-6, (t, evs)
+        assert abs(row.reopened_minutes * MINUTES - want.reopened_seconds) <= 1e-6, (t, evs)
+        assert (row.excluded_reason, row.reopened, row.closed_without_time,
+                row.pause_measured, row.calendar) == \
+            (want.excluded_reason, want.reopened, want.closed_without_time,
+             want.pause_measured, want.resolution_calendar), (t, evs)
