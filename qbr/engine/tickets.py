@@ -246,13 +246,14 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
                             np.where(within, np.where(has_event, MET, PENDING), BREACHED))
 
     # Without a history the exported status decides (SPEC §3a, qbr.sla._holds_excluded).
-    status = frames.tickets["status"].to_numpy(dtype=object)[rows]
+    # Exported statuses as small integer codes (hashing few distinct values, no strings).
+    status = _status_codes(frames.tickets["status"].to_numpy(dtype=object)[rows])
     by_status = np.where(has_hist, np.bincount(s_t[s_st == EXCLUDED], minlength=n) > 0,
-                         status == "excluded")
+                         status == EXCLUDED)
     excluded = _exclusions(config, frames, cols, rows, client, by_status)
     # Exported resolved/closed with neither time (any time, even after as_of), no history:
     # no resolution event, counted apart (as qbr.sla._resolution decides).
-    blind = ~has_hist & np.isin(status, ["resolved", "closed"]) & \
+    blind = ~has_hist & ((status == RESOLVED) | (status == CLOSED)) & \
         (cols.t_resolved_ns[rows] == NAT) & (cols.t_closed_ns[rows] == NAT)
     classified = ~np.isnan(_targets(config, cols, "response")[client, prio0 + 1])
     return TicketResults(
@@ -261,6 +262,15 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
         calendars=names, paused=np.minimum(pause, gross), pause_measured=measured,
         reopened=reopened & pd.isna(excluded), excluded=excluded,
         reopened_seconds=reopened_s, closed_without_time=blind, classified=classified)
+
+
+def _status_codes(values: np.ndarray) -> np.ndarray:
+    """Index of each canonical status in ``STATUSES``, -1 for ``None``."""
+    codes, uniques = pd.factorize(values, sort=False)
+    lookup = np.array([STATUSES.index(str(u)) if str(u) in STATUSES else -1
+                       for u in uniques] + [-1], dtype="int64")
+    out: np.ndarray = lookup[codes]
+    return out
 
 
 def _exclusions(config: Config, frames: Frames, cols: Columns, rows: np.ndarray,
@@ -291,7 +301,8 @@ def _exclusions(config: Config, frames: Frames, cols: Columns, rows: np.ndarray,
             reasons[hit] = np.char.add("category ", category[hit].astype(str)) \
                 .astype(object)
     column = frames.tickets["excluded_reason"].to_numpy(dtype=object)[rows]
-    flagged = np.asarray(pd.notna(column), dtype=bool) & \
-        (pd.Series(column, dtype=object).fillna("").astype(str) != "").to_numpy()
+    codes, uniques = pd.factorize(column, sort=False)  # few distinct reasons
+    flagged = np.append(np.array([bool(str(u)) for u in uniques], dtype=bool),
+                        False)[codes]
     reasons[flagged] = column[flagged]
     return reasons
