@@ -46,8 +46,8 @@ class Columns:
     t_reported_pause: np.ndarray  # float64 business minutes, NaN = not reported
     e_ticket: np.ndarray  # int64 ticket row of each event, -1 = no such ticket
     e_at_ns: np.ndarray
-    e_status: np.ndarray  # int64 status code, -1 = unknown
-    e_prio: np.ndarray  # int64 priority code, -1 = not carried
+    e_status: np.ndarray  # int8 status code, -1 = unknown
+    e_prio: np.ndarray  # int16 priority code, -1 = not carried
 
 
 def build_columns(config: Config, frames: Frames) -> Columns:
@@ -68,7 +68,9 @@ def build_columns(config: Config, frames: Frames) -> Columns:
         t_history=np.asarray(t["system"].isin(list(history)), dtype=bool),
         t_reported_pause=np.asarray(t["reported_pause_minutes"], dtype="float64"),
         e_ticket=_event_tickets(t, ev), e_at_ns=ns_of(ev["at"]),
-        e_status=_codes(ev["status"], STATUSES), e_prio=_codes(ev["priority"], priorities))
+        # small codes for the 5M-row event columns (memory, SPEC-agnostic)
+        e_status=_codes(ev["status"], STATUSES).astype("int8"),
+        e_prio=_codes(ev["priority"], priorities).astype("int16"))
 
 
 def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:

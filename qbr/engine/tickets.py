@@ -160,9 +160,11 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     e_at_ns = np.maximum(cols.e_at_ns[keep], created_ns[e_t])  # in force from creation
     e_st = cols.e_status[keep]
     e_pr = cols.e_prio[keep]
+    del pos, ev_pos, keep  # 5M-row temporaries: free them before the next ones
     last = np.ones(len(e_t), dtype=bool)  # equal instants: the later row wins (SPEC §2)
     last[:-1] = (e_t[1:] != e_t[:-1]) | (e_at_ns[1:] != e_at_ns[:-1])
     s_t, s_at_ns, s_st, s_pr = e_t[last], e_at_ns[last], e_st[last], e_pr[last]
+    del last
     has_hist = np.bincount(s_t, minlength=n) > 0
     first_row = np.ones(len(s_t), dtype=bool)
     first_row[1:] = s_t[1:] != s_t[:-1]
@@ -181,6 +183,7 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     final = np.flatnonzero(last_row & done)
     final_done_ns = np.full(n, NAT, dtype="int64")
     final_done_ns[s_t[final]] = s_at_ns[run_start[final]]
+    del run_start, entries, entry, prev_done, first_row
 
     # -- events of each measure ----------------------------------------------------------
     def earliest(*values: np.ndarray) -> np.ndarray:
@@ -210,6 +213,8 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
         prio[m] = np.where(has_ph, p_pr[np.minimum(idx, max(len(p_pr) - 1, 0))]
                            if len(p_pr) else prio0, prio0)
 
+    del e_t, e_at_ns, e_st, e_pr, s_pr, carried, p_t, p_at, p_pr
+
     # -- business time -------------------------------------------------------------------
     specs, spec_tab, name_tab, names = clock_tables(config, cols)
     lo = float(np.nanmin(created)) if n else asof
@@ -220,6 +225,7 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     gross = table.seconds(spec["resolution"], created, end["resolution"])
 
     s_at = seconds_ns(s_at_ns)
+    del s_at_ns
     nxt = np.empty_like(s_at)
     nxt[:-1] = s_at[1:]
     nxt[last_row] = np.inf
