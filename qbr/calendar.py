@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 import numpy as np
 
-from qbr.config import Calendar, HolidayRule
+from qbr.config import Calendar, Client, HolidayRule, Tier
 from qbr.localtime import localise
 
 
@@ -54,6 +54,18 @@ def clock_spec(calendar: Calendar, client_zone: str, client_holidays: HolidayRul
     calendar's."""
     zone = calendar.timezone or client_zone
     return ClockSpec(calendar, zone, client_holidays or calendar.holidays)
+
+
+def calendar_name(tier: Tier, client: Client, priority: str | None) -> str:
+    """The calendar a measure of ``priority`` runs on for ``client`` (SPEC §3a client
+    calendars): each of the client's keys replaces the tier's same key, and a per-priority
+    calendar beats a default: client's for the priority, tier's for the priority, client's
+    default, tier's default. An unclassified ticket (``None``) runs on a default."""
+    if priority is not None:
+        for table in (client.calendar_by_priority, tier.calendar_by_priority):
+            if priority in table:
+                return table[priority]
+    return client.calendar or tier.calendar
 
 
 def _epoch(t: datetime) -> float:
@@ -172,12 +184,16 @@ class BusinessClock:
         self._years = (first_year, last_year)
 
     def _open_ranges(self, day: date) -> list[tuple[float, float]]:
-        """UTC epoch ranges the desk is open on local date ``day``."""
+        """UTC epoch ranges the desk is open on local date ``day``. Precedence (SPEC §3a):
+        a dated exception, then a holiday or closed date, then the weekday's hours."""
         cal = self.spec.calendar
-        if day in cal.closed or day in _closed_days(self.spec.holidays, day.year):
-            return []
+        ranges = cal.exception_for(day)
+        if ranges is None:
+            if day in cal.closed or day in _closed_days(self.spec.holidays, day.year):
+                return []
+            ranges = cal.hours[day.weekday()]
         out = []
-        for start, end in cal.hours[day.weekday()]:
+        for start, end in ranges:
             a = local_to_utc(day, start, self._zone).timestamp()
             b = local_to_utc(day, end, self._zone).timestamp()
             if b > a:

@@ -69,6 +69,16 @@ class Calendar:
     holidays: HolidayRule | None = None
     closed: frozenset[date] = frozenset()
     timezone: str | None = None
+    #: SPEC §3a dated exceptions: (local date, ranges) pairs, sorted; on such a date the
+    #: ranges replace the weekday's (an empty tuple closes the day), before holidays.
+    exceptions: tuple[tuple[date, tuple[tuple[time, time], ...]], ...] = ()
+
+    def exception_for(self, day: date) -> tuple[tuple[time, time], ...] | None:
+        """The exception ranges of local date ``day``, ``None`` when it has none."""
+        for when, ranges in self.exceptions:
+            if when == day:
+                return ranges
+        return None
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,9 @@ class Client:
     maintenance_schedule: tuple[Recurrence, ...] = ()
     account_manager: AccountManagerConfig | None = None
     next_review: date | None = None
+    #: SPEC §3a client calendars: replace the tier's default and per-priority calendars.
+    calendar: str | None = None
+    calendar_by_priority: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -328,24 +341,74 @@ def _holiday_rule(r: _Reader, name: str) -> HolidayRule | None:
 # ------------------------------------------------------------------------- sections
 
 
+BUILTIN_24X7 = "24x7"
+_DAY_RANGE = re.compile(r"^([a-z]{3})-([a-z]{3})$")
+
+
 def _calendar(r: _Reader, name: str) -> Calendar:
-    r.unknown({"type", "hours", "holidays", "closed", "timezone"})
+    r.unknown({"type", "hours", "holidays", "closed", "timezone", "exceptions"})
     kind = r.get("type", str, "hours")
     if kind == "24x7":
+        # SPEC §3a: a 24x7 calendar ignores hours and holidays, so setting them is a
+        # mistake to report, not to ignore.
+        for key in ("hours", "holidays", "closed", "exceptions"):
+            if key in r.data:
+                raise r.fail(key, "a 24x7 calendar is always open: remove this key or "
+                                  "use type = 'hours'")
         return Calendar(name=name, always=True)
     if kind != "hours":
         raise r.fail("type", f"expected '24x7' or 'hours', got {kind!r}")
-    hours_t = r.table("hours")
-    hours_t.unknown(set(WEEKDAYS))
-    week = tuple(_day_ranges(hours_t, day) for day in WEEKDAYS)
+    if name == BUILTIN_24X7:
+        raise r.fail("type", "the name '24x7' is the built-in always-open calendar")
+    week = _week(r.table("hours"))
     closed: set[date] = set()
     for i, value in enumerate(r.get("closed", list, [])):
         try:
             closed.add(value if isinstance(value, date) else date.fromisoformat(value))
         except (TypeError, ValueError):
             raise r.fail(f"closed[{i}]", f"expected a date YYYY-MM-DD, got {value!r}") from None
+    exceptions = _exceptions(r.table("exceptions", {}))
     return Calendar(name=name, always=False, hours=week, holidays=_holiday_rule(r, "holidays"),
-                    closed=frozenset(closed), timezone=_zone(r, "timezone", None))
+                    closed=frozenset(closed), timezone=_zone(r, "timezone", None),
+                    exceptions=exceptions)
+
+
+def _week(hours_t: _Reader) -> tuple[tuple[tuple[time, time], ...], ...]:
+    """Opening ranges per weekday from ``hours``, whose keys are day names or forward
+    ranges of them (``"mon-fri"``); a day named twice is an error (SPEC §3a)."""
+    if not hours_t.data:
+        raise ConfigError(hours_t.file, hours_t.prefix, "no opening hours: name at least "
+                          "one day (e.g. \"mon-fri\" = [\"08:00-17:00\"]) or use type = '24x7'")
+    week: list[tuple[tuple[time, time], ...] | None] = [None] * 7
+    for key in hours_t.data:
+        m = _DAY_RANGE.match(key)
+        if key in WEEKDAYS:
+            days = [WEEKDAYS.index(key)]
+        elif m and m.group(1) in WEEKDAYS and m.group(2) in WEEKDAYS \
+                and WEEKDAYS.index(m.group(1)) <= WEEKDAYS.index(m.group(2)):
+            days = list(range(WEEKDAYS.index(m.group(1)), WEEKDAYS.index(m.group(2)) + 1))
+        else:
+            raise hours_t.fail(key, "expected a day (mon … sun) or a forward range such as "
+                                    "'mon-fri'")
+        ranges = _day_ranges(hours_t, key)
+        for d in days:
+            if week[d] is not None:
+                raise hours_t.fail(key, f"{WEEKDAYS[d]} is named twice")
+            week[d] = ranges
+    return tuple(w or () for w in week)
+
+
+def _exceptions(r: _Reader) -> tuple[tuple[date, tuple[tuple[time, time], ...]], ...]:
+    """``exceptions = {"2026-12-24" = ["08:00-12:00"]}``: local dates whose ranges replace
+    the weekday's (SPEC §3a)."""
+    out = []
+    for key in r.data:
+        try:
+            day = date.fromisoformat(str(key))
+        except ValueError:
+            raise r.fail(str(key), "expected a date YYYY-MM-DD") from None
+        out.append((day, _day_ranges(r, key)))
+    return tuple(sorted(out))
 
 
 def _day_ranges(r: _Reader, day: str) -> tuple[tuple[time, time], ...]:
@@ -389,12 +452,7 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
     calendar = r.get("calendar", str)
     if calendar not in calendars:
         raise r.fail("calendar", f"unknown calendar {calendar!r}")
-    by_prio = r.table("calendar_by_priority", {})
-    for prio, cal in by_prio.data.items():
-        if prio not in response:
-            raise by_prio.fail(prio, f"unknown priority (tier has {', '.join(response)})")
-        if cal not in calendars:
-            raise by_prio.fail(prio, f"unknown calendar {cal!r}")
+    by_prio = _calendar_map(r, response, calendars)
     pauses = r.strings("pause_statuses", ["pause", "waiting_customer", "waiting_vendor"])
     for i, status in enumerate(pauses):
         if status not in CANONICAL_STATUSES - {"running", "resolved", "closed", "excluded"}:
@@ -413,6 +471,18 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
         exclude_categories=tuple(r.strings("exclude_categories", [])),
         credit_cap_pct=r.pct("credit_cap_pct", None), credit_combine=combine,
     )
+
+
+def _calendar_map(r: _Reader, priorities: Mapping[str, float],
+                  calendars: Mapping[str, Calendar]) -> _Reader:
+    """``calendar_by_priority`` of a tier or client, checked against the priorities."""
+    by_prio = r.table("calendar_by_priority", {})
+    for prio, cal in by_prio.data.items():
+        if prio not in priorities:
+            raise by_prio.fail(prio, f"unknown priority (tier has {', '.join(priorities)})")
+        if cal not in calendars:
+            raise by_prio.fail(prio, f"unknown calendar {cal!r}")
+    return by_prio
 
 
 def _monitor(r: _Reader) -> MonitorConfig:
@@ -457,10 +527,11 @@ def _next_review(r: _Reader) -> date | None:
     raise r.fail("next_review", f"expected a date such as 2027-01-20, got {value!r}")
 
 
-def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
+def _client(r: _Reader, key: str, tiers: Mapping[str, Tier],
+            calendars: Mapping[str, Calendar] | None = None) -> Client:
     r.unknown({"name", "tier", "timezone", "locale", "aliases", "fee", "currency", "holidays",
                "monitors", "figures_opt_out", "maintenance_schedule", "account_manager",
-               "next_review"})
+               "next_review", "calendar", "calendar_by_priority"})
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
         raise ConfigError(r.file, r.prefix, "client keys name output files: use lower-case "
                                             "letters, digits, '-' and '_' (at most 64)")
@@ -479,6 +550,12 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         monitors.append(_monitor(_Reader(r.file, m, r.key(f"monitors[{i}]"))))
     locale = r.get("locale", str, "en")
     _check_locale(r, locale)
+    # SPEC §3a client calendars: checked like the tier's, against the tier's priorities.
+    known = calendars or {}
+    calendar = r.get("calendar", str, None)
+    if calendar is not None and calendar not in known:
+        raise r.fail("calendar", f"unknown calendar {calendar!r}")
+    by_prio = _calendar_map(r, tiers[tier].response_minutes, known)
     return Client(
         key=key, name=r.get("name", str), tier=tier, timezone=_zone(r, "timezone"),
         locale=locale, aliases=tuple(r.strings("aliases", [])),
@@ -486,6 +563,7 @@ def _client(r: _Reader, key: str, tiers: Mapping[str, Tier]) -> Client:
         monitors=tuple(monitors), figures_opt_out=r.get("figures_opt_out", bool, False),
         maintenance_schedule=parse_schedule(r),
         account_manager=_account_manager(r), next_review=_next_review(r),
+        calendar=calendar, calendar_by_priority=dict(by_prio.data),
     )
 
 
@@ -612,10 +690,12 @@ def parse_config(data: Mapping[str, Any], base: Path, label: str = "qbr.toml") -
     default_tz = _zone(msp, "timezone", None)
     cal_t = root.table("calendars")
     calendars = {n: _calendar(cal_t.table(n), n) for n in cal_t.data}
+    # SPEC §3a: the name "24x7" exists without being defined.
+    calendars.setdefault(BUILTIN_24X7, Calendar(name=BUILTIN_24X7, always=True))
     tier_t = root.table("tiers")
     tiers = {n: _tier(tier_t.table(n), n, calendars) for n in tier_t.data}
     client_t = root.table("clients")
-    clients = {k: _client(client_t.table(k), k, tiers) for k in client_t.data}
+    clients = {k: _client(client_t.table(k), k, tiers, calendars) for k in client_t.data}
     if not clients:
         raise root.fail("clients", "needs at least one client")
     _unique_monitors(label, clients)

@@ -49,14 +49,15 @@ class ClientQuarter:
     client: Client
     quarter: Quarter
     entry: dict[str, Any]
-    tickets: tuple[TicketRow, ...]
+    tickets: Sequence[TicketRow]  # the vector engine builds them on first read
     monitors: tuple[MonitorUptime, ...]
-    outages: tuple[OutageRow, ...]
+    outages: Sequence[OutageRow]
 
 
-class Engine:
-    """Computes client quarters from one dataset and config. Business clocks are built
-    once per (calendar, zone, holidays) and shared by every ticket that runs on them."""
+class ScalarEngine:
+    """Computes client quarters one ticket at a time (the oracle of the column-wise
+    :class:`Engine`, kept for tests). Business clocks are built once per (calendar,
+    zone, holidays) and shared by every ticket that runs on them."""
 
     def __init__(self, config: Config, dataset: Dataset) -> None:
         self.config = config
@@ -159,7 +160,9 @@ def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
         "monitors": [{"monitor": m.monitor, "critical": m.critical, "uptime_pct": m.uptime_pct,
                       "downtime_minutes": m.downtime_seconds / 60.0,
                       "window_minutes": m.window_seconds / 60.0,
-                      "guarantee_pct": m.guarantee_pct, "met": m.met} for m in monitors],
+                      "guarantee_pct": m.guarantee_pct, "met": m.met,
+                      "unmonitored_minutes": m.unmonitored_seconds / 60.0}
+                     for m in monitors],
         "critical_uptime_pct": crit, "worst_critical_pct": worst}
 
 
@@ -176,24 +179,26 @@ def _sla_met(response: Mapping[str, Any], resolution: Mapping[str, Any],
 
 
 def _entry(client: Client, tier: Tier, rows: Sequence[TicketRow],
-           monitors: Sequence[MonitorUptime], rejected: int, quarter_over: bool
+           monitors: Sequence[MonitorUptime], rejected: int, quarter_over: bool,
+           blocks: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
            ) -> dict[str, Any]:
+    """One client's SPEC §6 object. ``blocks`` = (tickets, response, resolution) objects
+    already aggregated by the column-wise engine; without it they come from ``rows``."""
     # SPEC §3a: an excluded ticket is in no count, percentile or `all`, but in the total.
     counted = [r for r in rows if r.excluded_reason is None]
-    response = _measure_block(counted, tier, "response")
-    resolution = _measure_block(counted, tier, "resolution")
+    response = blocks[1] if blocks else _measure_block(counted, tier, "response")
+    resolution = blocks[2] if blocks else _measure_block(counted, tier, "resolution")
     uptime = _uptime_block(monitors)
     # A ticket is pending while either clock still runs within target (typically: open).
     pending = sum(r.response.state == "pending" or r.resolution.state == "pending"
                   for r in counted)
     return {
         "client": client.key, "name": client.name, "tier": tier.name,
-        "tickets": {"total": len(rows),
-                    "unclassified": sum(r.priority is None for r in counted),
-                    "pending": pending, "rejected": rejected,
-                    "excluded": len(rows) - len(counted),
-                    "reopened": sum(r.reopened for r in counted),
-                    "closed_without_time": sum(r.closed_without_time for r in counted)},
+        "tickets": blocks[0] if blocks else {
+            "total": len(rows), "unclassified": sum(r.priority is None for r in counted),
+            "pending": pending, "rejected": rejected, "excluded": len(rows) - len(counted),
+            "reopened": sum(r.reopened for r in counted),
+            "closed_without_time": sum(r.closed_without_time for r in counted)},
         "response": response, "resolution": resolution, "uptime": uptime,
         "sla_met": _sla_met(response, resolution, monitors, tier.objective_pct),
         "credits": credits_block(client, tier, response, resolution, uptime, quarter_over),
@@ -236,3 +241,10 @@ def metrics_document(results: Sequence[ClientQuarter], quarter: Quarter, as_of: 
     return {"schema": SCHEMA, "quarter": str(quarter), "as_of": as_of.isoformat(),
             "clients": [r.entry for r in results]}
 
+
+# The column-wise engine (qbr/engine) is the one the CLI, packs and figures use; it needs
+# the helpers above, hence the import at the end.
+from qbr.engine.run import VectorEngine as Engine  # noqa: E402
+
+__all__ = ["SCHEMA", "ClientQuarter", "Engine", "ScalarEngine", "default_as_of",
+           "metrics_document"]

@@ -4,6 +4,7 @@ ticket and outage rows, the data note, the methodology and a five-quarter histor
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
         tier=tier.name,  # the config key (the internal appendix shows it)
         locale=client.locale, timezone=client.timezone, quarter=str(quarter),
         quarter_start=start, quarter_end=end, as_of=as_of, metrics=current.entry,
-        objective_pct=tier.objective_pct, tickets=current.tickets, outages=current.outages,
+        objective_pct=tier.objective_pct, tickets=tuple(current.tickets),
+        outages=tuple(current.outages),
         data_note=_data_note(dataset, current, as_of),
         calendars=_calendar_notes(config, tier, client.timezone, client.holidays),
         pause_statuses=tuple(sorted(tier.pause_statuses)),
@@ -65,7 +67,7 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
         accent_color=brand.accent_color,
         tier_label=tier.display_name,  # SPEC §3a: the label, else the key in words
         previous=previous.entry if previous is not None else None,
-        previous_tickets=previous.tickets if previous is not None else (),
+        previous_tickets=tuple(previous.tickets) if previous is not None else (),
         systems=system_rows(current.monitors, own_monitors, labels, span),
         incidents=incidents(current.monitors, outages, labels, as_of),
         credit=credit_view(tier, client, current.entry),
@@ -153,7 +155,7 @@ def _client_reasons(dataset: Dataset, key: str) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _client_warnings(dataset: Dataset, rows: tuple[TicketRow, ...]) -> int:
+def _client_warnings(dataset: Dataset, rows: Sequence[TicketRow]) -> int:
     """Input warnings on rows of this client's tickets (file and row match)."""
     own = {(r.source_file, r.source_row) for r in rows}
     return sum((w.file, w.row) in own for w in dataset.warnings)

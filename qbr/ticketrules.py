@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from qbr.calendar import BusinessClock, ClockSpec, clock_spec
+from qbr.calendar import calendar_name as client_calendar_name
 from qbr.config import Client, Config, Tier, normalise_name
 from qbr.ingest import Dataset
 from qbr.model import StatusEvent, Ticket
@@ -19,15 +20,10 @@ ClockFor = Callable[[ClockSpec], BusinessClock]
 
 
 def calendar_name(client: Client, tier: Tier, priority: str | None) -> str:
-    """The calendar a priority's clock runs on: the tier's for that priority, its default
-    for unclassified tickets. (Client calendars, SPEC §3a, replace the tier's here.)"""
-    by_prio = getattr(client, "calendar_by_priority", None) or {}
-    own = getattr(client, "calendar", None)
-    if priority is not None and priority in by_prio:
-        return str(by_prio[priority])
-    if own:
-        return str(own)
-    return tier.calendar_for(priority) if priority else tier.calendar
+    """The calendar a priority's clock runs on, with the client's calendars replacing the
+    tier's key by key (SPEC §3a; see :func:`qbr.calendar.calendar_name`, which both
+    engines use)."""
+    return client_calendar_name(tier, client, priority)
 
 
 def terms_for(config: Config, client: Client, tier: Tier, clock_for: ClockFor
@@ -95,16 +91,31 @@ def ticket_row(config: Config, client: Client, tier: Tier, ticket: Ticket,
                ) -> TicketRow:
     """The workbook's row of one ticket (see :func:`ticket_sla`)."""
     sla = ticket_sla(config, client, tier, ticket, events, as_of, clock_for)
-    prio = ticket.priority if ticket.priority in tier.response_minutes else None
-    return TicketRow(
-        system=ticket.system, ticket_id=ticket.ticket_id, title=ticket.title,
-        priority=prio, priority_raw=ticket.priority_raw,
-        calendar=sla.resolution_calendar or calendar_name(client, tier, prio),
-        created_at=ticket.created_at, response=sla.response, resolution=sla.resolution,
-        paused_minutes=sla.paused_seconds / 60.0, pause_measured=sla.pause_measured,
+    return make_row(
+        sla, system=ticket.system, ticket_id=ticket.ticket_id, title=ticket.title,
+        priority=ticket.priority if ticket.priority in tier.response_minutes else None,
+        priority_raw=ticket.priority_raw, created_at=ticket.created_at,
         source_file=ticket.source.file, source_row=ticket.source.row,
+        category=ticket.category, status=ticket.status, resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at, url=getattr(ticket, "url", None))
+
+
+def make_row(sla: TicketSla, *, system: str, ticket_id: str, title: str,
+             priority: str | None, priority_raw: str, created_at: datetime,
+             source_file: str, source_row: int, category: str | None = None,
+             status: str | None = None, resolved_at: datetime | None = None,
+             closed_at: datetime | None = None, url: str | None = None) -> TicketRow:
+    """The one place a :class:`TicketRow` is made, from a ticket's measures (scalar
+    :func:`ticket_sla` or the column-wise engine's) and its identity. ``priority`` is the
+    exported priority when the tier has it (``None``: unclassified)."""
+    return TicketRow(
+        system=system, ticket_id=ticket_id, title=title, priority=priority,
+        priority_raw=priority_raw, calendar=sla.resolution_calendar, created_at=created_at,
+        response=sla.response, resolution=sla.resolution,
+        paused_minutes=sla.paused_seconds / 60.0, pause_measured=sla.pause_measured,
+        source_file=source_file, source_row=source_row,
         excluded_reason=sla.excluded_reason, reopened=sla.reopened,
         reopened_minutes=sla.reopened_seconds / 60.0,
         closed_without_time=sla.closed_without_time,
-        category=ticket.category, status=ticket.status, resolved_at=ticket.resolved_at,
-        closed_at=ticket.closed_at, url=getattr(ticket, "url", None))
+        category=category, status=status, resolved_at=resolved_at, closed_at=closed_at,
+        url=url)

@@ -32,6 +32,7 @@ class MonitorUptime:
     downtime_seconds: float
     guarantee_pct: float
     window: tuple[Interval, ...]
+    unmonitored_seconds: float = 0.0  # kept out of the window, reported apart (SPEC §2)
 
     @property
     def uptime_pct(self) -> float | None:

@@ -24,7 +24,7 @@ MEASURE_KEYS = {"target_minutes", "met", "breached", "pending", "attainment_pct"
                 "median_minutes", "p90_minutes"}
 ALL_KEYS = {"met", "breached", "pending", "attainment_pct"}
 MONITOR_KEYS = {"monitor", "critical", "uptime_pct", "downtime_minutes", "window_minutes",
-                "guarantee_pct", "met"}
+                "guarantee_pct", "met", "unmonitored_minutes"}
 
 
 @pytest.fixture(scope="module")
