@@ -16,6 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from qbr.config import Config, Source, normalise_name
 from qbr.errors import ConfigError, InputError
 from qbr.io import Cell, RawRow, RawTable, cell_text
@@ -41,8 +45,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
 #: Optional canonical fields per source kind.
 OPTIONAL: Mapping[str, tuple[str, ...]] = {
     "tickets": ("first_response_at", "resolved_at", "closed_at", "updated_at", "status",
-                "title", "category", "queue", "reported_pause"),
-    "status": (),
+                "title", "category", "queue", "reported_pause", "excluded"),
+    "status": ("priority",),
     "outages": ("end", "reason"),
     "maintenance": ("client", "monitor", "reason"),
     "monitors": ("critical", "guarantee_pct"),
@@ -379,3 +383,24 @@ def _check_statuses(ctx: _Context) -> None:
                                      f"map each to one of "
                                      f"{', '.join(sorted(CANONICAL_STATUSES))}",
                      column=ctx.table.label("status"))
+
+
+def check_statuses_column(table: RawTable, source: Source, col: pa.Array | None,
+                          reasons: np.ndarray) -> None:
+    """:func:`_check_statuses` for a column-wise table: one error for the file lists the
+    distinct status values missing from ``values.status`` with their row counts."""
+    if col is None:
+        return
+    known = {k.strip() for k in source.values.get("status", {})}
+    data = col.filter(pa.array(~reasons.astype(bool)))  # rows the reader kept
+    counts = pc.value_counts(data).to_pylist()
+    unmapped = {c["values"]: c["counts"] for c in counts
+                if c["values"] and c["values"] not in known}
+    if not unmapped:
+        return
+    listed = ", ".join(f"{value!r} ({n} row{'s' if n > 1 else ''})"
+                       for value, n in sorted(unmapped.items()))
+    raise InputError(table.file, f"status value(s) missing from values.status: {listed}; "
+                                 f"map each to one of "
+                                 f"{', '.join(sorted(CANONICAL_STATUSES))}",
+                     column=table.label("status"))

@@ -64,7 +64,10 @@ def _rows(book: object, file: str, sheet: str | None) -> list[tuple[int, list[Ce
     rows: list[tuple[int, list[Cell]]] = []
     for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
         rows.append((number, _trim([_cell(v) for v in values])))
-    return rows
+    # A worksheet stores no cell for an empty one, so a row whose trailing optional
+    # cells are empty is not short: pad it to the header (only CSV has a raw field count).
+    width = len(rows[0][1]) if rows else 0
+    return [(n, cells + [""] * (width - len(cells))) for n, cells in rows]
 
 
 def _trim(cells: list[Cell]) -> list[Cell]:
