@@ -61,10 +61,14 @@ class _Verdicts:
         for pos in np.flatnonzero(mask & self.open).tolist():
             self.reason[pos], self.field[pos], self.detail[pos] = reason, name, detail(pos)
 
-    def rejections(self, hint: Callable[[int], str | None]) -> list[Rejection]:
+    def rejections(self, hints: pa.Array | None) -> list[Rejection]:
+        """Every rejected row; ``hints`` gives each row's client key (SPEC §6)."""
         out = []
         table = self.table
-        for pos in np.flatnonzero(~self.open).tolist():
+        rejected = np.flatnonzero(~self.open)
+        clients = [None] * rejected.size if hints is None else \
+            hints.take(pa.array(rejected)).to_pylist()
+        for pos, client in zip(rejected.tolist(), clients, strict=True):
             name = self.field.get(pos)
             if name is not None:
                 column = table.label(name) if name in table.index else None
@@ -72,7 +76,7 @@ class _Verdicts:
             else:
                 column, detail = table.notes.get(pos, (None, ""))
             out.append(Rejection(table.file, int(table.numbers[pos]), str(self.reason[pos]),
-                                 column, detail, hint(pos)))
+                                 column, detail, client))
         return out
 
 
@@ -84,18 +88,20 @@ def _blank(col: pa.Array) -> np.ndarray:
     return np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _lookup(col: pa.Array, resolve: Callable[[str], Any]) -> np.ndarray:
-    """``resolve`` applied once per distinct value of ``col`` (object array)."""
+def _lookup(col: pa.Array, resolve: Callable[[str], str | None]) -> pa.Array:
+    """``resolve`` applied once per distinct value of ``col`` (null where it gives None)."""
     encoded = col.dictionary_encode()
-    keys = [resolve(v) for v in encoded.dictionary.to_pylist()]
-    table = np.array([*keys, None], dtype=object)
-    idx = encoded.indices.fill_null(len(keys)).to_numpy(zero_copy_only=False)
-    out: np.ndarray = table[idx]
-    return out
+    mapped = pa.array([resolve(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return mapped.take(encoded.indices)
 
 
-def _strings(col: pa.Array) -> np.ndarray:
-    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+@dataclass
+class _Ctx:
+    config: Config
+    source: Source
+    table: RawTable
+    zone: ZoneInfo
+    texts: dict[str, pa.Array]
 
 
 def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]],
@@ -116,15 +122,6 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
     return parsed.utc
 
 
-@dataclass
-class _Ctx:
-    config: Config
-    source: Source
-    table: RawTable
-    zone: ZoneInfo
-    texts: dict[str, pa.Array]
-
-
 def _required(ctx: _Ctx, verdicts: _Verdicts) -> None:
     for name in REQUIRED[ctx.source.kind]:
         verdicts.mark(_blank(ctx.texts[name]), "missing-cell", name,
@@ -136,6 +133,11 @@ def _warnings(ctx: _Ctx, verdicts: _Verdicts, warn: list[tuple[int, int, str, st
     ok = verdicts.open
     return [InputWarning(ctx.table.file, int(ctx.table.numbers[pos]), label, note)
             for pos, _order, label, note in sorted(warn) if ok[pos]]
+
+
+def _constant(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n) if hasattr(pa, "repeat") else \
+        pa.array([value] * n, pa.string())
 
 
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
@@ -152,31 +154,27 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
         verdicts.mark(early, "event-before-created", name, _before(at, created))
     pause = _pause(ctx, verdicts, created, events)
     updated = _dates(ctx, "updated_at", verdicts, warn, 4)
-    company = _strings(ctx.texts["client"])
     clients = _lookup(ctx.texts["client"], config.client_for_name)
-    prio_raw = _strings(ctx.texts["priority"])
-    priority = _priorities(ctx, clients)
-    ok = verdicts.open
-    rows = np.flatnonzero(ok)
+    rows = pa.array(np.flatnonzero(verdicts.open))
+    n = len(rows)
     data: dict[str, Any] = {
-        "system": np.full(rows.size, source.system, dtype=object),
-        "ticket_id": _strings(ctx.texts["ticket_id"])[rows],
-        "client": np.where(clients[rows].astype(bool), clients[rows], ""),
-        "priority": priority[rows], "priority_raw": prio_raw[rows],
-        "created_at": created[rows], "first_response_at": events["first_response_at"][rows],
-        "resolved_at": events["resolved_at"][rows], "closed_at": events["closed_at"][rows],
-        "updated_at": updated[rows], "status": _status(ctx)[rows],
-        "title": _optional(ctx, "title", "")[rows],
-        "category": _optional(ctx, "category", None)[rows],
-        "queue": _optional(ctx, "queue", None)[rows],
-        "reported_pause_minutes": pause[rows],
-        "excluded_reason": _optional(ctx, "excluded", None)[rows],
-        "source_file": np.full(rows.size, table.file, dtype=object),
-        "source_row": table.numbers[rows],
-        "_client": clients[rows], "_name": company[rows],
+        "system": _constant(source.system, n),
+        "ticket_id": ctx.texts["ticket_id"].take(rows),
+        "client": pc.fill_null(clients, "").take(rows),
+        "priority": _priorities(ctx, clients).take(rows),
+        "priority_raw": ctx.texts["priority"].take(rows),
+        "created_at": created, "first_response_at": events["first_response_at"],
+        "resolved_at": events["resolved_at"], "closed_at": events["closed_at"],
+        "updated_at": updated, "status": _status(ctx).take(rows),
+        "title": _optional(ctx, "title", blank="").take(rows),
+        "category": _optional(ctx, "category").take(rows),
+        "queue": _optional(ctx, "queue").take(rows),
+        "reported_pause_minutes": pause,
+        "excluded_reason": _optional(ctx, "excluded").take(rows),
+        "source_file": _constant(table.file, n), "source_row": table.numbers,
+        "_client": clients.take(rows), "_name": ctx.texts["client"].take(rows),
     }
-    hint = _lookup(ctx.texts["client"], lambda v: config.client_for_name(v) if v else None)
-    return Columnar(_frame(data), verdicts.rejections(lambda p: hint[p]),
+    return Columnar(_frame(data, rows), verdicts.rejections(clients),
                     _warnings(ctx, verdicts, warn))
 
 
@@ -189,30 +187,33 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
     at = _dates(ctx, "at", verdicts, warn, 0)
-    ok = verdicts.open
-    rows = np.flatnonzero(ok)
-    prio = _event_priorities(ctx)
+    rows = pa.array(np.flatnonzero(verdicts.open))
+    n = len(rows)
     data = {
-        "system": np.full(rows.size, source.system, dtype=object),
-        "ticket_id": _strings(ctx.texts["ticket_id"])[rows], "at": at[rows],
-        "status": _status(ctx)[rows], "priority": prio[rows],
-        "source_file": np.full(rows.size, table.file, dtype=object),
-        "source_row": table.numbers[rows],
-        "_client": np.full(rows.size, None, dtype=object),
-        "_name": np.full(rows.size, "", dtype=object),
+        "system": _constant(source.system, n),
+        "ticket_id": ctx.texts["ticket_id"].take(rows), "at": at,
+        "status": _status(ctx).take(rows), "priority": _event_priorities(ctx).take(rows),
+        "source_file": _constant(table.file, n), "source_row": table.numbers,
+        "_client": pa.nulls(n, pa.string()), "_name": _constant("", n),
     }
-    return Columnar(_frame(data), verdicts.rejections(lambda _p: None),
+    return Columnar(_frame(data, rows), verdicts.rejections(None),
                     _warnings(ctx, verdicts, warn))
 
 
-def _frame(data: Mapping[str, Any]) -> pd.DataFrame:
-    out = {}
+def _frame(data: Mapping[str, Any], rows: pa.Array) -> pd.DataFrame:
+    """The valid rows as a frame: Arrow text columns stay Arrow-backed (pandas ``str``,
+    missing = NA); numpy columns (instants, numbers) are taken at ``rows``."""
+    take = rows.to_numpy(zero_copy_only=False)
+    arrays = {}
     for name, values in data.items():
-        if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-            out[name] = pd.Series(pd.DatetimeIndex(values).tz_localize("UTC"))
+        if isinstance(values, np.ndarray):
+            picked = values[take]
+            arrays[name] = pa.array(picked).cast(pa.timestamp("ns", tz="UTC")) \
+                if picked.dtype.kind == "M" else pa.array(picked)
         else:
-            out[name] = pd.Series(values)
-    return pd.DataFrame(out)
+            arrays[name] = values
+    frame: pd.DataFrame = pa.table(arrays).to_pandas()
+    return frame
 
 
 def _fmt(value: Any) -> str:
@@ -225,42 +226,53 @@ def _before(at: np.ndarray, created: np.ndarray) -> Callable[[int], str]:
     return detail
 
 
-def _optional(ctx: _Ctx, name: str, blank: str | None) -> np.ndarray:
+def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
+    """A mapped optional text column; blank cells are ``blank`` (null by default)."""
     if name not in ctx.table.index:
-        return np.full(len(ctx.table), blank, dtype=object)
-    values = _strings(ctx.texts[name])
-    if blank is None:
-        values[values == ""] = None
-    return values
+        return pa.array([blank] * len(ctx.table), pa.string())
+    col = ctx.texts[name]
+    if blank == "":
+        return col
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
 
-def _status(ctx: _Ctx) -> np.ndarray:
+def _status(ctx: _Ctx) -> pa.Array:
     if "status" not in ctx.table.index:
-        return np.full(len(ctx.table), None, dtype=object)
+        return pa.nulls(len(ctx.table), pa.string())
     known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
     return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None)
 
 
-def _priorities(ctx: _Ctx, clients: np.ndarray) -> np.ndarray:
-    """Tier priority key per row, or ``None`` (unclassified) when the map or the client's
-    tier lacks it (SPEC §3, ADVERSARIAL 38: never a default target)."""
+def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
+    """Tier priority key per row, or null (unclassified) when the map or the client's
+    tier lacks it (SPEC §3, ADVERSARIAL 38: never a default target). Decided once per
+    distinct (priority, client) pair."""
     mapping = ctx.source.values.get("priority")
     known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
-    raw = _strings(ctx.texts["priority"])
-    keys = raw if known is None else _lookup(ctx.texts["priority"], known.get)
+    raw = ctx.texts["priority"]
+    keys = raw if known is None else _lookup(raw, known.get)
     tiers = {c: ctx.config.tiers[ctx.config.clients[c].tier].response_minutes
              for c in ctx.config.clients}
-    pairs = pd.Series(list(zip(keys.tolist(), clients.tolist(), strict=True)), dtype=object)
-    uniq = {p: (p[0] if p[0] is None or p[1] is None or p[0] in tiers[p[1]] else None)
-            for p in set(pairs.tolist())}
-    return np.asarray(pairs.map(uniq).to_numpy(dtype=object), dtype=object)
+    k_enc, c_enc = keys.dictionary_encode(), clients.dictionary_encode()
+    k_idx = k_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    c_idx = c_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    k_vals, c_vals = k_enc.dictionary.to_pylist(), c_enc.dictionary.to_pylist()
+    width = len(c_vals) + 1
+    pairs, inverse = np.unique((k_idx + 1) * width + c_idx + 1, return_inverse=True)
+    out = []
+    for code in pairs.tolist():
+        ki, ci = code // width - 1, code % width - 1
+        key = None if ki < 0 else k_vals[ki]
+        client = None if ci < 0 else c_vals[ci]
+        out.append(key if key is None or client is None or key in tiers[client] else None)
+    return pa.array(out, pa.string()).take(pa.array(inverse.reshape(-1)))
 
 
-def _event_priorities(ctx: _Ctx) -> np.ndarray:
+def _event_priorities(ctx: _Ctx) -> pa.Array:
     """A status source's optional ``priority`` column through ``values.priority``
-    (SPEC §3a: the priority in force from the event); ``None`` when blank or unmapped."""
+    (SPEC §3a: the priority in force from the event); null when blank or unmapped."""
     if "priority" not in ctx.table.index:
-        return np.full(len(ctx.table), None, dtype=object)
+        return pa.nulls(len(ctx.table), pa.string())
     mapping = ctx.source.values.get("priority")
     known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
     return _lookup(ctx.texts["priority"],
@@ -285,14 +297,17 @@ def _pause(ctx: _Ctx, verdicts: _Verdicts, created: np.ndarray,
         except CellError as exc:
             return exc.detail
 
-    parsed = _lookup(col, read)
+    encoded = col.dictionary_encode()
+    table = [read(v) for v in encoded.dictionary.to_pylist()]
+    parsed = np.array([*table, float("nan")], dtype=object)[
+        encoded.indices.fill_null(len(table)).to_numpy(zero_copy_only=False)]
     bad = np.array([isinstance(v, str) for v in parsed], dtype=bool)
     verdicts.mark(bad, "bad-number", "reported_pause", lambda p: str(parsed[p]))
     values = np.where(bad, np.nan, parsed).astype(np.float64)
     end = np.where(np.isnat(events["resolved_at"]), events["closed_at"], events["resolved_at"])
     life = (end - created).astype("timedelta64[ns]").astype(np.int64) / _NS_PER_MIN
     life = np.where(np.isnat(end) | np.isnat(created), np.inf, life)
-    text = _strings(col)
+    text = col.to_pylist() if bool((values < 0).any() or (values > life).any()) else []
     verdicts.mark(values < 0, "bad-value", "reported_pause",
                   lambda p: f"reported pause {text[p]!r} is negative")
     verdicts.mark(values > life, "bad-value", "reported_pause",

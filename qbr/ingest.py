@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from qbr.adapt_columns import interpret_status, interpret_tickets
 from qbr.adapter import (
@@ -225,13 +227,21 @@ def _accepted_frame(results: list[SourceRows], kind: str,
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_frame(columns)
-    frame = pd.concat(parts, ignore_index=True)[list(columns)]
-    return frame.astype({c: object for c in columns if frame[c].dtype.kind not in "Mfi"})
+    return pd.concat(parts, ignore_index=True)[list(columns)]
 
 
 def _events(results: list[SourceRows]) -> pd.DataFrame:
     frame = _accepted_frame(results, "status", EVENT_COLUMNS)
-    return frame.sort_values(["system", "ticket_id", "at"], kind="stable", ignore_index=True)
+    if not len(frame):
+        return frame
+    keys = pa.table({"system": pa.array(frame["system"], pa.string()),
+                     "ticket_id": pa.array(frame["ticket_id"], pa.string()),
+                     "at": pa.array(frame["at"])})
+    # Arrow's sort is stable: equal instants keep file order, the later row wins (SPEC §2).
+    order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
+                                             ("ticket_id", "ascending"),
+                                             ("at", "ascending")])
+    return frame.take(order.to_numpy()).reset_index(drop=True)
 
 
 def _by_row(rejection: Rejection) -> int:
@@ -269,32 +279,58 @@ _CONTENT = tuple(c for c in TICKET_COLUMNS if c not in ("source_file", "source_r
 def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     """SPEC §7: one version per (system, ticket_id); moves the losers to their file's
     rejections and returns the winners' (system, ticket_id, _client, _name). An
-    identical repeat is a ``duplicate-row``; among distinct versions the latest
-    ``updated_at`` wins when every version carries one, else the later source in the
-    config, then the later row. :func:`read_source` runs it per file first, so the
-    cross-file pass compares each file's winner. Only repeated keys are looked at one
-    by one."""
+    identical repeat is a ``duplicate-row`` (naming the first copy); among distinct
+    versions the latest ``updated_at`` wins when every version carries one, else the
+    later source in the config, then the later row. :func:`read_source` runs it per
+    file first, so the cross-file pass compares each file's winner. Content is compared
+    through a 64-bit hash of every field but the provenance."""
     tickets = [r for r in results if r.source.kind == "tickets"]
     keys = ["system", "ticket_id"]
     if not tickets:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
-    parts = [_rows(r).assign(_src=i, _pos=np.arange(len(_rows(r))))
-             for i, r in enumerate(tickets)]
+    parts = [_rows(r)[[*_CONTENT, "source_row", "_client"]].assign(_src=i)
+             .assign(_pos=np.arange(len(_rows(r)))) for i, r in enumerate(tickets)]
     both = pd.concat(parts, ignore_index=True)
-    repeated = both[both.duplicated(keys, keep=False)]
-    drop: dict[int, list[int]] = {}
-    for _key, group in repeated.groupby(keys, sort=False):
-        for src, pos, reason, detail in _pick(tickets, group):
-            r = tickets[src]
-            row = _rows(r).iloc[pos]
-            r.rejections.append(Rejection(r.file, _row_number(r, pos), reason, None,
-                                          detail, row["_client"]))
-            drop.setdefault(src, []).append(pos)
-    for src, positions in drop.items():
-        r = tickets[src]
-        keep = np.ones(len(_rows(r)), dtype=np.bool_)
-        keep[positions] = False
-        r.frame = _rows(r)[keep].reset_index(drop=True)
+    rep = both[both.duplicated(keys, keep=False)].copy()
+    if len(rep):
+        rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
+        rep["_ord"] = np.arange(len(rep))
+        copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
+        first = rep.groupby([*keys, "_hash"], sort=False)["_ord"].transform("first")
+        distinct = rep[~copies]
+        stamped = distinct.groupby(keys, sort=False)["updated_at"].transform("count") == \
+            distinct.groupby(keys, sort=False)["updated_at"].transform("size")
+        stamp = distinct["updated_at"].where(stamped.to_numpy(), pd.NaT)
+        ranked = distinct.assign(_stamp=stamp).sort_values(
+            [*keys, "_stamp", "_ord"], kind="stable", na_position="first")
+        winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
+        label = [tickets[i].file for i in range(len(tickets))]
+        w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
+        w_src, w_row = w["_src"].to_numpy(), w["source_row"].to_numpy()
+        src, pos = rep["_src"].to_numpy(), rep["_pos"].to_numpy()
+        rows = rep["source_row"].to_numpy()
+        clients = [None if pd.isna(c) else c for c in rep["_client"].tolist()]
+        firsts = first.to_numpy()
+        is_winner = np.zeros(len(rep), dtype=np.bool_)
+        is_winner[winners["_ord"].to_numpy()] = True
+        drop: dict[int, list[int]] = {}
+        for i in np.flatnonzero(~is_winner).tolist():
+            if copies[i]:
+                t = int(firsts[i])
+                reason = "duplicate-row"
+                detail = f"identical to {label[int(src[t])]} row {int(rows[t])}"
+            else:
+                reason = "superseded"
+                detail = f"superseded by {label[int(w_src[i])]} row {int(w_row[i])}"
+            r = tickets[int(src[i])]
+            r.rejections.append(Rejection(r.file, int(rows[i]), reason, None, detail,
+                                          clients[i]))
+            drop.setdefault(int(src[i]), []).append(int(pos[i]))
+        for s_i, positions in drop.items():
+            r = tickets[s_i]
+            keep = np.ones(len(_rows(r)), dtype=np.bool_)
+            keep[positions] = False
+            r.frame = _rows(r)[keep].reset_index(drop=True)
     return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
 
@@ -305,64 +341,31 @@ def _rows(result: SourceRows) -> pd.DataFrame:
     return result.frame
 
 
-def _content(row: pd.Series) -> tuple[Any, ...]:
-    return tuple(None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
-                 for v in (row[c] for c in _CONTENT))
-
-
-def _pick(tickets: list[SourceRows], group: pd.DataFrame
-          ) -> list[tuple[int, int, str, str]]:
-    """The rejected versions of one ticket as (source, position, reason, detail)."""
-    distinct: list[tuple[int, int, tuple[Any, ...], Any]] = []
-    out: list[tuple[int, int, str, str]] = []
-    for _, row in group.iterrows():
-        src, pos, content = int(row["_src"]), int(row["_pos"]), _content(row)
-        twin = next((d for d in distinct if d[2] == content), None)
-        if twin is None:
-            distinct.append((src, pos, content, row["updated_at"]))
-            continue
-        first = tickets[twin[0]]
-        where = _row_number(first, twin[1])
-        out.append((src, pos, "duplicate-row", f"identical to {first.file} row {where}"))
-    order = list(range(len(distinct)))
-    if all(not pd.isna(d[3]) for d in distinct):
-        order.sort(key=lambda i: (distinct[i][3], i))
-    w_src, w_pos, _, _ = distinct[order[-1]]
-    winner = tickets[w_src]
-    w_row = _row_number(winner, w_pos)
-    for src, pos, _, _ in distinct:
-        if (src, pos) != (w_src, w_pos):
-            out.append((src, pos, "superseded", f"superseded by {winner.file} row {w_row}"))
-    return out
-
-
-def _row_number(result: SourceRows, pos: int) -> int:
-    return int(_rows(result)["source_row"].to_numpy()[pos])
-
-
 def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
-    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``."""
-    keys = ["system", "ticket_id"]
-    index = winners.drop_duplicates(keys).set_index(keys)
+    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
+    Looked up by ticket id among the winners of the source's system (Arrow hash join)."""
     for result in results:
-        if result.source.kind != "status" or result.frame is None:
+        if result.source.kind != "status":
             continue
-        frame = result.frame
-        found = pd.MultiIndex.from_frame(frame[keys]) if len(frame) else None
-        where = index.index.get_indexer(found) if found is not None else np.array([], int)
-        missing = np.flatnonzero(where < 0)
-        label = result.labels["ticket_id"]
-        numbers = frame["source_row"].to_numpy()
-        ids, systems = frame["ticket_id"].to_numpy(), frame["system"].to_numpy()
-        for pos in missing.tolist():
-            result.rejections.append(Rejection(
-                result.file, int(numbers[pos]), "unknown-ticket", label,
-                f"no ticket {ids[pos]!r} in system {systems[pos]!r}", None))
-        kept = frame[where >= 0].copy()
-        hit = where[where >= 0]
-        kept["_client"] = index["_client"].to_numpy(dtype=object)[hit]
-        kept["_name"] = index["_name"].to_numpy(dtype=object)[hit]
-        result.frame, result.linked = kept.reset_index(drop=True), True
+        frame = _rows(result)
+        mine = winners[(winners["system"] == result.source.system).to_numpy(dtype=bool)]
+        where = pc.index_in(pa.array(frame["ticket_id"], pa.string()),
+                            value_set=pa.array(mine["ticket_id"], pa.string()))
+        found = where.is_valid().to_numpy(zero_copy_only=False)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            label = result.labels["ticket_id"]
+            numbers = frame["source_row"].to_numpy()[missing]
+            ids = pa.array(frame["ticket_id"], pa.string()).take(pa.array(missing)).to_pylist()
+            for row, ticket in zip(numbers.tolist(), ids, strict=True):
+                result.rejections.append(Rejection(
+                    result.file, row, "unknown-ticket", label,
+                    f"no ticket {ticket!r} in system {result.source.system!r}", None))
+        hit = where.filter(where.is_valid())
+        kept = frame[found].reset_index(drop=True)
+        kept["_client"] = pa.array(mine["_client"], pa.string()).take(hit).to_pandas()
+        kept["_name"] = pa.array(mine["_name"], pa.string()).take(hit).to_pandas()
+        result.frame, result.linked = kept, True
 
 
 def _report(result: SourceRows) -> FileReport:
