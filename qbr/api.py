@@ -51,10 +51,12 @@ class Inputs:
     as_of_given: bool
 
 
-def load_inputs(config: Config, as_of: str | datetime | None = None) -> Inputs:
+def load_inputs(config: Config, as_of: str | datetime | None = None,
+                use_cache: bool = False) -> Inputs:
     """Read every source and fix ``as_of``: the given instant, else the latest observed
-    instant in the inputs (SPEC §3)."""
-    dataset = load_dataset(config)
+    instant in the inputs (SPEC §3). ``use_cache``: take unchanged ticket and status
+    sources from the parse cache (README "Parse cache")."""
+    dataset = load_dataset(config, use_cache)
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
     given = as_of is not None
@@ -85,26 +87,26 @@ class SourceCheck:
             not r.rejected and not r.unmapped_priorities
 
 
-def validate(config: Config) -> list[SourceCheck]:
+def validate(config: Config, use_cache: bool = False) -> list[SourceCheck]:
     """Account for every row exactly as a run does (:func:`load_dataset`, so status rows
     follow their ticket into accepted, unassigned or ``unknown-ticket``). When a file
     cannot be read, each source is read on its own instead, so one broken file does not
     hide the others; the counts of the readable ones are then those of the file alone."""
     try:
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, use_cache)
     except QbrError:
-        return _check_each_source(config)
+        return _check_each_source(config, use_cache)
     return [SourceCheck(source.name, report.file, report, None,
                         tuple(r for r in dataset.rejections if r.file == report.file))
             for source, report in zip(config.sources, dataset.files, strict=True)]
 
 
-def _check_each_source(config: Config) -> list[SourceCheck]:
+def _check_each_source(config: Config, use_cache: bool = False) -> list[SourceCheck]:
     checks = []
     for source in config.sources:
         label = source_label(config, source)
         try:
-            result = read_source(config, source)
+            result = read_source(config, source, use_cache=use_cache)
             checks.append(SourceCheck(source.name, label, result.report, None,
                                       tuple(sorted(result.rejections, key=lambda r: r.row))))
         except QbrError as exc:
@@ -136,11 +138,12 @@ def client_keys(config: Config, client: str | None) -> list[str]:
 
 
 def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None = None,
-            client: str | None = None, inputs: Inputs | None = None) -> MetricsRun:
+            client: str | None = None, inputs: Inputs | None = None,
+            use_cache: bool = False) -> MetricsRun:
     """Compute the metrics JSON for one quarter, for every client or one."""
     q = parse_quarter(quarter) if isinstance(quarter, str) else quarter
     keys = client_keys(config, client)
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = tuple(engine.client_quarter(k, q, run.as_of) for k in keys)
     return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of)
@@ -172,18 +175,20 @@ class BatchResult:
 
 def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
            as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-           inputs: Inputs | None = None) -> BatchResult:
+           inputs: Inputs | None = None, use_cache: bool = False) -> BatchResult:
     """Write one client's PDF and XLSX for ``quarter`` into ``out_dir``."""
     keys = client_keys(config, client)
-    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False)
+    run = inputs or load_inputs(config, as_of, use_cache)
+    return _render(config, keys, quarter, out_dir, as_of, template_dir, run, isolate=False)
 
 
 def batch(config: Config, quarter: str, out_dir: str | Path = "out",
           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-          inputs: Inputs | None = None) -> BatchResult:
+          inputs: Inputs | None = None, use_cache: bool = False) -> BatchResult:
     """Write every client's pack; a client that fails is reported and the rest go on."""
+    run = inputs or load_inputs(config, as_of, use_cache)
     return _render(config, list(config.clients), quarter, out_dir, as_of, template_dir,
-                   inputs, isolate=True)
+                   run, isolate=True)
 
 
 def _renderer() -> Any:
@@ -239,10 +244,10 @@ class FiguresRun:
 
 
 def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
-            inputs: Inputs | None = None) -> FiguresRun:
+            inputs: Inputs | None = None, use_cache: bool = False) -> FiguresRun:
     """Portfolio figures over a quarter or an inclusive range ``2025Q4..2026Q3``."""
     qs = parse_quarters(quarters)
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]
     doc = figures_document(results, qs, run.as_of.isoformat(), config.min_clients)

@@ -59,6 +59,12 @@ def as_of_option(f: F) -> F:
                              " Default: the latest instant in the inputs.")(f)
 
 
+def no_cache_option(f: F) -> F:
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Read every export afresh, neither using nor filling the parse "
+                             "cache (README \"Parse cache\").")(f)
+
+
 def say_as_of(run: Any) -> None:
     """Every computing command states its cut-off, on stderr so stdout stays data."""
     click.echo(f"as_of: {run.as_of.isoformat()}", err=True)
@@ -79,9 +85,10 @@ def main() -> None:
 
 @main.command()
 @config_option
+@no_cache_option
 @click.option("--strict", is_flag=True,
               help="Exit 1 if any row is unassigned, unclassified or rejected.")
-def validate(config_path: str, strict: bool) -> None:
+def validate(config_path: str, strict: bool, no_cache: bool) -> None:
     """Read every source and account for every row: read = accepted + unassigned +
     rejected, with reasons, unassigned company names and unmapped priorities.
 
@@ -89,7 +96,7 @@ def validate(config_path: str, strict: bool) -> None:
     Example:
       qbr validate --config sample_data/qbr.toml --strict
     """
-    checks = api.validate(api.load(config_path))
+    checks = api.validate(api.load(config_path), use_cache=not no_cache)
     for line in validate_lines(checks):
         click.echo(line)
     failed = [c.exit_code for c in checks if c.error is not None]
@@ -107,15 +114,17 @@ def validate(config_path: str, strict: bool) -> None:
 @click.option("--client", default=None, help="Only this client (config key).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True, help="json: exactly the qbr.metrics/1 document on stdout.")
+@no_cache_option
 def metrics(config_path: str, as_of: str | None, quarter: str, client: str | None,
-            fmt: str) -> None:
+            fmt: str, no_cache: bool) -> None:
     """SLA attainment, uptime and credits per client for one quarter.
 
     \b
     Example:
       qbr metrics --config sample_data/qbr.toml --quarter 2026Q3 --format json
     """
-    run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client)
+    run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client,
+                      use_cache=not no_cache)
     say_as_of(run)
     if fmt == "json":
         click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
@@ -131,8 +140,9 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
+@no_cache_option
 def report(config_path: str, as_of: str | None, client: str, quarter: str, out_dir: str,
-           template_dir: str | None) -> None:
+           template_dir: str | None, no_cache: bool) -> None:
     """Write one client's PDF deck and Excel workbook.
 
     \b
@@ -140,7 +150,7 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
       qbr report --config sample_data/qbr.toml --client brauhaus-mueller --quarter 2026Q3
     """
     result = api.report(api.load(config_path), client, quarter, out_dir, as_of=as_of,
-                        template_dir=template_dir)
+                        template_dir=template_dir, use_cache=not no_cache)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
@@ -153,8 +163,9 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @click.option("--out", "out_dir", default="out", show_default=True, help="Output folder.")
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
+@no_cache_option
 def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
-          template_dir: str | None) -> None:
+          template_dir: str | None, no_cache: bool) -> None:
     """Write every client's pack; a failing client is reported and the others go on
     (exit 1 if a client's data failed, 70 if qbr itself failed on a client).
 
@@ -163,7 +174,7 @@ def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
       qbr batch --config sample_data/qbr.toml --quarter 2026Q3 --out out
     """
     result = api.batch(api.load(config_path), quarter, out_dir, as_of=as_of,
-                       template_dir=template_dir)
+                       template_dir=template_dir, use_cache=not no_cache)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
@@ -180,7 +191,9 @@ def batch(config_path: str, as_of: str | None, quarter: str, out_dir: str,
               help="A quarter (2026Q3) or an inclusive range (2025Q4..2026Q3).")
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md",
               show_default=True)
-def figures(config_path: str, as_of: str | None, quarters: str, fmt: str) -> None:
+@no_cache_option
+def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
+            no_cache: bool) -> None:
     """Portfolio figures for sales, rounded against the MSP and suppressed below the
     minimum client count; no client is named.
 
@@ -188,7 +201,8 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str) -> Non
     Example:
       qbr figures --config sample_data/qbr.toml --quarters 2025Q4..2026Q3 --format md
     """
-    result = api.figures(api.load(config_path), quarters, as_of=as_of)
+    result = api.figures(api.load(config_path), quarters, as_of=as_of,
+                         use_cache=not no_cache)
     say_as_of(result)
     if fmt == "json":
         click.echo(json.dumps(result.document, indent=2, ensure_ascii=False))

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr import cache
 from qbr.adapt_columns import interpret_status, interpret_tickets
 from qbr.adapter import (
     InputWarning,
@@ -150,15 +151,44 @@ class Dataset:
 # ---------------------------------------------------------------------- one source
 
 
-def read_source(config: Config, source: Source,
-                monitors: MonitorIndex | None = None) -> SourceRows:
+def read_source(config: Config, source: Source, monitors: MonitorIndex | None = None,
+                use_cache: bool = False) -> SourceRows:
     """Read one source and interpret each row (SPEC §7); tickets are de-duplicated and
     monitor rows checked against the config within this file. ``monitors`` resolves
     outage and maintenance rows (default: the config's monitors). Raises
     :class:`~qbr.errors.InputError` for a file-level problem and
-    :class:`~qbr.errors.ConfigError` for a column map that lacks a required field."""
+    :class:`~qbr.errors.ConfigError` for a column map that lacks a required field.
+    With ``use_cache``, a ticket or status source is taken from the parse cache when its
+    file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`)."""
     check_columns(config, source)
     file = source_label(config, source)
+    key = _cache_key(config, source, file) if use_cache else None
+    if key is not None:
+        hit = cache.load(key)
+        if hit is not None:
+            read, labels, frame, rejections, warnings = hit
+            return SourceRows(source=source, file=file, labels=labels, read=read, valid=[],
+                              rejections=rejections, warnings=warnings, frame=frame)
+    result = _read_source(config, source, file, monitors)
+    if key is not None and result.frame is not None:
+        cache.store(key, result.read, dict(result.labels), result.frame,
+                    list(result.rejections), list(result.warnings))
+    return result
+
+
+def _cache_key(config: Config, source: Source, file: str) -> str | None:
+    """Only ticket and status sources are cached (the others are small and depend on
+    monitors declared by other sources); a missing file is reported by the reader."""
+    if source.kind not in ("tickets", "status"):
+        return None
+    try:
+        return cache.source_key(config, source, file)
+    except OSError:
+        return None
+
+
+def _read_source(config: Config, source: Source, file: str,
+                 monitors: MonitorIndex | None) -> SourceRows:
     table = read_table(source, file, id_field(source))
     labels = {name: table.label(name) for name in table.index}
     if source.kind in ("tickets", "status"):
@@ -183,15 +213,16 @@ def read_source(config: Config, source: Source,
 # ---------------------------------------------------------------------- all sources
 
 
-def load_dataset(config: Config) -> Dataset:
+def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     """Read every source in config order and apply the cross-file rules: monitors from
     ``monitors`` sources join the config's, tickets are de-duplicated and status events
-    follow their ticket's bucket (SPEC §2, §7). Instants are UTC."""
+    follow their ticket's bucket (SPEC §2, §7). Instants are UTC. ``use_cache``: see
+    :func:`read_source`."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}
     monitors = _merge_monitors(config, [first[i] for i in sorted(first)], index)
-    results = [first[i] if i in first else read_source(config, s, index)
+    results = [first[i] if i in first else read_source(config, s, index, use_cache)
                for i, s in enumerate(config.sources)]
     return assemble(results, monitors)
 
