@@ -48,18 +48,15 @@ class _Verdicts:
     def __init__(self, table: RawTable) -> None:
         self.table = table
         self.reason = np.array(table.reasons, dtype=object)
+        self.open: np.ndarray = ~self.reason.astype(bool)  # reasons are non-empty codes
         self.field: dict[int, str] = {}
         self.detail: dict[int, str] = {}
-
-    @property
-    def open(self) -> np.ndarray:
-        free: np.ndarray = ~self.reason.astype(bool)  # reasons are non-empty codes
-        return free
 
     def mark(self, mask: np.ndarray, reason: str, name: str,
              detail: Callable[[int], str]) -> None:
         for pos in np.flatnonzero(mask & self.open).tolist():
             self.reason[pos], self.field[pos], self.detail[pos] = reason, name, detail(pos)
+            self.open[pos] = False
 
     def rejections(self, hints: pa.Array | None) -> list[Rejection]:
         """Every rejected row; ``hints`` gives each row's client key (SPEC §6)."""

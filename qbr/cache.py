@@ -135,3 +135,54 @@ def _write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError:
         return
+
+
+# ------------------------------------------------------------------ assembled part
+
+
+def dataset_key(keys: list[str]) -> str:
+    """The key of the ticket-and-status part of a run: its sources' keys, in order."""
+    return hashlib.sha256(json.dumps(["assembled", FORMAT, keys]).encode()).hexdigest()
+
+
+Part = tuple[dict[str, Any], list[Rejection], list[InputWarning]]
+
+
+def store_assembled(key: str, tickets: pd.DataFrame, events: pd.DataFrame,
+                    parts: dict[int, Part]) -> None:
+    """After the cross-file rules (de-duplication, linking): the accepted frames and, per
+    source position, its report fields, rejections and warnings."""
+    folder = cache_dir() / "assembled" / key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pandas(tickets, preserve_index=False),
+                       folder / "tickets.parquet")
+        pq.write_table(pa.Table.from_pandas(events, preserve_index=False),
+                       folder / "events.parquet")
+        for pos, (_report, rejections, warnings) in parts.items():
+            _table([asdict(r) for r in rejections], _REJECTION_FIELDS,
+                   folder / f"rejections-{pos}.parquet")
+            _table([asdict(w) for w in warnings], _WARNING_FIELDS,
+                   folder / f"warnings-{pos}.parquet")
+        reports = {str(pos): report for pos, (report, _r, _w) in parts.items()}
+        _write(folder / "meta.json", json.dumps(reports).encode())
+    except (OSError, pa.ArrowException):
+        return
+
+
+def load_assembled(key: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, Part]] | None:
+    folder = cache_dir() / "assembled" / key
+    try:
+        reports = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        tickets = pq.read_table(folder / "tickets.parquet").to_pandas()
+        events = pq.read_table(folder / "events.parquet").to_pandas()
+        parts: dict[int, Part] = {}
+        for pos, report in reports.items():
+            rejections = _records(folder / f"rejections-{pos}.parquet", Rejection,
+                                  _REJECTION_FIELDS)
+            warnings = _records(folder / f"warnings-{pos}.parquet", InputWarning,
+                                _WARNING_FIELDS)
+            parts[int(pos)] = (report, rejections, warnings)
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return None
+    return tickets, events, parts

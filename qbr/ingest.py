@@ -213,18 +213,88 @@ def _read_source(config: Config, source: Source, file: str,
 # ---------------------------------------------------------------------- all sources
 
 
+_COLUMNAR = ("tickets", "status")
+
+
 def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     """Read every source in config order and apply the cross-file rules: monitors from
     ``monitors`` sources join the config's, tickets are de-duplicated and status events
     follow their ticket's bucket (SPEC §2, §7). Instants are UTC. ``use_cache``: see
-    :func:`read_source`."""
+    :func:`read_source`; in addition the ticket-and-status part after the cross-file
+    rules is cached as a whole, so an unchanged run re-reads only Parquet."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}
     monitors = _merge_monitors(config, [first[i] for i in sorted(first)], index)
-    results = [first[i] if i in first else read_source(config, s, index, use_cache)
-               for i, s in enumerate(config.sources)]
-    return assemble(results, monitors)
+    key = _dataset_key(config) if use_cache else None
+    hit = cache.load_assembled(key) if key is not None else None
+    results: list[SourceRows | None] = [
+        first[i] if i in first else
+        None if hit is not None and s.kind in _COLUMNAR else
+        read_source(config, s, index, use_cache)
+        for i, s in enumerate(config.sources)]
+    if hit is None:
+        read = [r for r in results if r is not None]
+        dataset = assemble(read, monitors)
+        if key is not None:
+            cache.store_assembled(key, dataset.frames.tickets, dataset.frames.status_events, {
+                i: (_report_fields(dataset.files[i]), sorted(r.rejections, key=_by_row),
+                    r.warnings)
+                for i, r in enumerate(read) if r.source.kind in _COLUMNAR})
+        return dataset
+    return _from_cache(results, monitors, hit)
+
+
+def _dataset_key(config: Config) -> str | None:
+    keys = []
+    for source in config.sources:
+        if source.kind in _COLUMNAR:
+            key = _cache_key(config, source, source_label(config, source))
+            if key is None:
+                return None
+            keys.append(key)
+    return cache.dataset_key(keys) if keys else None
+
+
+def _from_cache(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
+                hit: tuple[pd.DataFrame, pd.DataFrame, dict[int, cache.Part]]) -> Dataset:
+    """A dataset whose ticket and status part comes from the cache; the other sources
+    were read now (they take part in no ticket or status rule)."""
+    tickets, events, parts = hit
+    rest = [r for r in results if r is not None]
+    files, rejections, warnings = [], [], []
+    for i, result in enumerate(results):
+        if result is None:
+            fields, rejected, warned = parts[i]
+            files.append(_report_from(fields, warned))
+            rejections += rejected
+            warnings += warned
+        else:
+            files.append(_report(result))
+            rejections += sorted(result.rejections, key=_by_row)
+            warnings += result.warnings
+    outages, maintenance = _accepted(rest, Outage), _accepted(rest, Maintenance)
+    frames = Frames(tickets, events, outages_frame(outages), maintenance_frame(maintenance),
+                    monitors_frame(monitors))
+    return Dataset(frames, tuple(files), tuple(rejections), tuple(warnings),
+                   records={"outages": outages, "maintenance": maintenance,
+                            "monitors": monitors})
+
+
+def _report_fields(report: FileReport) -> dict[str, Any]:
+    return {"source": report.source, "file": report.file, "kind": report.kind,
+            "read": report.read, "accepted": report.accepted, "unassigned": report.unassigned,
+            "rejected": dict(report.rejected), "unassigned_names": dict(report.unassigned_names),
+            "unmapped_priorities": dict(report.unmapped_priorities)}
+
+
+def _report_from(fields: Mapping[str, Any], warnings: list[InputWarning]) -> FileReport:
+    return FileReport(
+        source=fields["source"], file=fields["file"], kind=fields["kind"],
+        read=fields["read"], accepted=fields["accepted"], unassigned=fields["unassigned"],
+        rejected=Counter(fields["rejected"]),
+        unassigned_names=Counter(fields["unassigned_names"]),
+        unmapped_priorities=Counter(fields["unmapped_priorities"]), warnings=list(warnings))
 
 
 def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Dataset:
@@ -253,26 +323,42 @@ def _accepted(results: list[SourceRows], kind: type[_T]) -> tuple[_T, ...]:
 
 def _accepted_frame(results: list[SourceRows], kind: str,
                     columns: tuple[str, ...]) -> pd.DataFrame:
-    parts = [r.frame[r.frame["_client"].notna()] for r in results
-             if r.source.kind == kind and r.frame is not None]
-    parts = [p for p in parts if len(p)]
+    parts = []
+    for r in results:
+        if r.source.kind == kind and r.frame is not None and len(r.frame):
+            assigned = r.frame["_client"].notna().to_numpy()
+            parts.append(r.frame if assigned.all() else r.frame[assigned])
     if not parts:
         return empty_frame(columns)
-    return pd.concat(parts, ignore_index=True)[list(columns)]
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return frame[list(columns)].reset_index(drop=True)
 
 
 def _events(results: list[SourceRows]) -> pd.DataFrame:
-    frame = _accepted_frame(results, "status", EVENT_COLUMNS)
+    """Accepted status events sorted by (system, ticket_id, at). The sort is stable, so
+    equal instants keep config and file order: the later row wins (SPEC §2). Text
+    columns are reordered through their dictionaries (few distinct values), which is
+    much cheaper than moving every string."""
+    frame = _accepted_frame(results, "status", (*EVENT_COLUMNS, "_rank"))
     if not len(frame):
-        return frame
-    keys = pa.table({"system": pa.array(frame["system"], pa.string()),
-                     "ticket_id": pa.array(frame["ticket_id"], pa.string()),
-                     "at": pa.array(frame["at"])})
-    # Arrow's sort is stable: equal instants keep file order, the later row wins (SPEC §2).
-    order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
-                                             ("ticket_id", "ascending"),
-                                             ("at", "ascending")])
-    return frame.take(order.to_numpy()).reset_index(drop=True)
+        return empty_frame(EVENT_COLUMNS)
+    at = frame["at"].to_numpy(dtype="datetime64[ns]")
+    order = np.lexsort((at.view(np.int64), frame["_rank"].to_numpy()))
+    take = pa.array(order)
+    columns: dict[str, pa.Array] = {}
+    for name in EVENT_COLUMNS:
+        if name == "at":
+            columns[name] = pa.array(at[order]).cast(pa.timestamp("ns", tz="UTC"))
+        elif name == "source_row":
+            columns[name] = pa.array(frame[name].to_numpy()[order])
+        else:
+            text = pa.array(frame[name], pa.string())
+            if isinstance(text, pa.ChunkedArray):
+                text = text.combine_chunks()
+            encoded = text.dictionary_encode()
+            columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    events: pd.DataFrame = pa.table(columns).to_pandas()
+    return events
 
 
 def _by_row(rejection: Rejection) -> int:
@@ -374,14 +460,22 @@ def _rows(result: SourceRows) -> pd.DataFrame:
 
 def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
     """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
-    Looked up by ticket id among the winners of the source's system (Arrow hash join)."""
+    Looked up by ticket id among the winners of the source's system (Arrow hash join).
+    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order."""
+    keys = pa.table({"system": pa.array(winners["system"], pa.string()),
+                     "ticket_id": pa.array(winners["ticket_id"], pa.string())})
+    order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
+                                             ("ticket_id", "ascending")]).to_numpy()
+    rank = np.empty(len(winners), dtype=np.int64)
+    rank[order] = np.arange(len(winners))
     for result in results:
         if result.source.kind != "status":
             continue
         frame = _rows(result)
-        mine = winners[(winners["system"] == result.source.system).to_numpy(dtype=bool)]
+        mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
+        mine = np.flatnonzero(mask)
         where = pc.index_in(pa.array(frame["ticket_id"], pa.string()),
-                            value_set=pa.array(mine["ticket_id"], pa.string()))
+                            value_set=keys.column("ticket_id").take(pa.array(mine)))
         found = where.is_valid().to_numpy(zero_copy_only=False)
         missing = np.flatnonzero(~found)
         if missing.size:
@@ -392,11 +486,12 @@ def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
                 result.rejections.append(Rejection(
                     result.file, row, "unknown-ticket", label,
                     f"no ticket {ticket!r} in system {result.source.system!r}", None))
-        hit = where.filter(where.is_valid())
-        kept = frame[found].reset_index(drop=True)
-        kept["_client"] = pa.array(mine["_client"], pa.string()).take(hit).to_pandas()
-        kept["_name"] = pa.array(mine["_name"], pa.string()).take(hit).to_pandas()
-        result.frame, result.linked = kept, True
+            frame = frame[found].reset_index(drop=True)
+        hit = mine[where.filter(where.is_valid()).to_numpy()]
+        frame["_client"] = pa.array(winners["_client"], pa.string()).take(hit).to_pandas()
+        frame["_name"] = pa.array(winners["_name"], pa.string()).take(hit).to_pandas()
+        frame["_rank"] = rank[hit]
+        result.frame, result.linked = frame, True
 
 
 def _report(result: SourceRows) -> FileReport:

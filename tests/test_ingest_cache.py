@@ -103,3 +103,16 @@ def test_touch_without_change_still_hits_and_config_change_misses(tmp_path: Path
     data = load_dataset(other, use_cache=True)
     assert _entries() == 3
     _same(data, load_dataset(other))
+
+
+def test_sample_portfolio_cached_equals_uncached() -> None:
+    # Ticket and status sources from the cache, outages and maintenance read afresh.
+    from qbr.config import load_config
+
+    cfg = load_config(Path(__file__).resolve().parents[1] / "sample_data" / "qbr.toml")
+    fresh = load_dataset(cfg)
+    load_dataset(cfg, use_cache=True)
+    again = load_dataset(cfg, use_cache=True)
+    _same(fresh, again)
+    assert again.outages == fresh.outages and again.maintenance == fresh.maintenance
+    assert again.monitors == fresh.monitors

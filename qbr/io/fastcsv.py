@@ -122,24 +122,31 @@ def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
 
 
 def _check_quotes(arr: np.ndarray, quotes: np.ndarray, delim: int) -> None:
-    """Every quote opens a field, closes one or is half of ``""`` (else: _Fallback)."""
+    """Every quote opens a field, closes one or is half of ``""`` (else: _Fallback).
+
+    Quotes alternate between opening (even index: outside quotes before it) and closing
+    (odd index). An even-index quote must follow a delimiter or line break, or directly
+    follow the previous quote (the second half of ``""``); an odd-index one must precede a
+    delimiter, a line break or the end, or directly precede the next quote."""
     if quotes.size == 0:
         return
     if quotes.size % 2:
         raise _Fallback
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[delim, _LF, _CR]] = True
+    opening, closing = quotes[0::2], quotes[1::2]
     n = arr.size
-    k = np.arange(quotes.size)
-    prev = np.where(quotes > 0, arr[np.maximum(quotes - 1, 0)], _LF)
-    nxt = np.where(quotes < n - 1, arr[np.minimum(quotes + 1, n - 1)], _LF)
-    at_start = (prev == delim) | (prev == _LF) | (prev == _CR)
-    at_end = (nxt == delim) | (nxt == _LF) | (nxt == _CR)
-    gap_before = np.concatenate(([0], np.diff(quotes))) == 1
-    gap_after = np.concatenate((np.diff(quotes), [0])) == 1
-    even = k % 2 == 0
-    # Even index (outside before it): an opening quote, or the second half of a pair.
-    ok_even = at_start | (gap_before & (k > 0))
-    ok_odd = at_end | gap_after
-    if not bool(np.all(np.where(even, ok_even, ok_odd))):
+    before = boundary[arr[np.maximum(opening - 1, 0)]]
+    before[opening == 0] = True
+    paired = np.zeros(opening.size, dtype=bool)
+    paired[1:] = opening[1:] - 1 == closing[:-1]
+    if not bool(np.all(before | paired)):
+        raise _Fallback
+    after = boundary[arr[np.minimum(closing + 1, n - 1)]]
+    after[closing == n - 1] = True
+    paired = np.zeros(closing.size, dtype=bool)
+    paired[:-1] = closing[:-1] + 1 == opening[1:]
+    if not bool(np.all(after | paired)):
         raise _Fallback
 
 
