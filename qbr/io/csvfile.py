@@ -53,6 +53,9 @@ def parse(text: str, file: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """Split ``text`` into records. Each gets the physical line where it starts, so a
     record after a multi-line quoted field keeps the row number an editor shows."""
     lines = _Lines(text)
+    # A long description is data, not a quoting error: lift the module's 131,072-character
+    # field limit (an unclosed quote is still caught: it runs to the end of the file).
+    csv.field_size_limit(2**31 - 1)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     start = 1
