@@ -11,6 +11,7 @@ unreadable or impossible reported pause (``bad-number``/``bad-value``), then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,8 +78,32 @@ class _Verdicts:
         return out
 
 
-def _texts(table: RawTable) -> dict[str, pa.Array]:
-    return {name: table.text(name) for name in table.index}
+def _texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
+    """Each mapped (or defaulted) field's cells as stripped text, with the source's
+    ``null_values`` read as blank, blanks filled from ``defaults``, and the client cell
+    narrowed by ``client_pattern`` (README "Values that never turn into wrong numbers")."""
+    nulls = pa.array(list(source.null_values), pa.string())
+    out = {}
+    for name in {*table.index, *source.defaults}:
+        col = table.text(name)
+        if len(nulls):
+            col = pc.if_else(pc.is_in(col, value_set=nulls), "", col)
+        if name in source.defaults:
+            col = pc.if_else(pc.equal(col, ""), source.defaults[name], col)
+        out[name] = col
+    if source.client_pattern and "client" in out:
+        pattern = re.compile(source.client_pattern)
+
+        def narrow(text: str) -> str:
+            found = pattern.search(text)
+            return found.group("client").strip() if found and found.group("client") else text
+
+        out["client"] = _lookup(out["client"], narrow)
+    return out
+
+
+def _label(table: RawTable, name: str) -> str:
+    return table.label(name) if name in table.index else f"({name} default)"
 
 
 def _blank(col: pa.Array) -> np.ndarray:
@@ -105,17 +130,17 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
            order: int) -> np.ndarray:
     """Parse ``name`` (NaT when unmapped or blank); bad values are ``bad-date``."""
     table = ctx.table
-    if name not in table.index:
+    if name not in ctx.texts:
         return np.full(len(table), np.datetime64("NaT", "ns"))
     col = ctx.texts[name]
     parsed: Instants = parse_column(col, ctx.source.date_formats, ctx.zone,
-                                    table.typed.get(table.index[name]))
+                                    table.typed.get(table.index.get(name, -1)))
     formats = ", ".join(repr(f) for f in ctx.source.date_formats)
     verdicts.mark(parsed.bad, "bad-date", name,
                   lambda p: f"{col[p].as_py()!r} matches none of the accepted formats "
                             f"{formats}")
     for pos, note in parsed.notes.items():
-        warn.append((pos, order, table.label(name), note))
+        warn.append((pos, order, _label(table, name), note))
     return parsed.utc
 
 
@@ -139,7 +164,7 @@ def _constant(value: str, n: int) -> pa.Array:
 
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
-    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table))
+    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
     check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
@@ -178,7 +203,7 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
 def interpret_status(config: Config, source: Source, table: RawTable) -> Columnar:
     """A status-history file → valid events (frames schema) and rejections. The events'
     bucket follows their ticket (:func:`qbr.ingest.load_dataset`)."""
-    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table))
+    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
     check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
@@ -225,7 +250,7 @@ def _before(at: np.ndarray, created: np.ndarray) -> Callable[[int], str]:
 
 def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
     """A mapped optional text column; blank cells are ``blank`` (null by default)."""
-    if name not in ctx.table.index:
+    if name not in ctx.texts:
         return pa.array([blank] * len(ctx.table), pa.string())
     col = ctx.texts[name]
     if blank == "":
@@ -234,7 +259,7 @@ def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
 
 
 def _status(ctx: _Ctx) -> pa.Array:
-    if "status" not in ctx.table.index:
+    if "status" not in ctx.texts:
         return pa.nulls(len(ctx.table), pa.string())
     known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
     return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None)
@@ -268,7 +293,7 @@ def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
 def _event_priorities(ctx: _Ctx) -> pa.Array:
     """A status source's optional ``priority`` column through ``values.priority``
     (SPEC §3a: the priority in force from the event); null when blank or unmapped."""
-    if "priority" not in ctx.table.index:
+    if "priority" not in ctx.texts:
         return pa.nulls(len(ctx.table), pa.string())
     mapping = ctx.source.values.get("priority")
     known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
@@ -282,7 +307,7 @@ def _pause(ctx: _Ctx, verdicts: _Verdicts, created: np.ndarray,
     ``bad-number``; negative, or longer than the ticket's life (created to resolved, else
     closed), is ``bad-value``: a pause is never clamped into range."""
     n = len(ctx.table)
-    if "reported_pause" not in ctx.table.index:
+    if "reported_pause" not in ctx.texts:
         return np.full(n, np.nan)
     col = ctx.texts["reported_pause"]
 

@@ -137,8 +137,15 @@ class _Row:
         self.provenance = Provenance(ctx.table.file, raw.row)
 
     def cell(self, name: str) -> Cell:
+        """The raw cell; a ``null_values`` token or a blank reads as the field's default
+        (or blank) — README "Values that never turn into wrong numbers"."""
         i = self.ctx.table.index.get(name)
-        return "" if i is None or i >= len(self.raw.cells) else self.raw.cells[i]
+        cell = "" if i is None or i >= len(self.raw.cells) else self.raw.cells[i]
+        if isinstance(cell, str) and cell.strip() in self.ctx.source.null_values:
+            cell = ""
+        if cell == "" or (isinstance(cell, str) and not cell.strip()):
+            return self.ctx.source.defaults.get(name, "")
+        return cell
 
     def text(self, name: str) -> str:
         return cell_text(self.cell(name))
@@ -355,12 +362,14 @@ def check_columns(config: Config, source: Source) -> None:
     """The column map names every required field and only known ones (else ConfigError)."""
     required, optional = REQUIRED[source.kind], OPTIONAL[source.kind]
     key = f"sources.{source.name}.columns"
-    unknown = [name for name in source.columns if name not in required + optional]
+    unknown = [name for name in {**source.columns, **source.defaults}
+               if name not in required + optional]
     if unknown:
         raise ConfigError(config.file, key, f"unknown field(s) {', '.join(unknown)} for kind "
                                             f"{source.kind!r} (allowed: "
                                             f"{', '.join(required + optional)})")
-    missing = [name for name in required if name not in source.columns]
+    missing = [name for name in required
+               if name not in source.columns and name not in source.defaults]
     if source.kind == "maintenance" and not {"client", "monitor"} & set(source.columns):
         missing.append("client or monitor")
     if missing:

@@ -139,6 +139,9 @@ class Source:
     values: Mapping[str, Mapping[str, str]]
     decimal: str = "."
     sheet: str | None = None
+    null_values: tuple[str, ...] = ()  # cell texts read as blank (after strip)
+    defaults: Mapping[str, str] = field(default_factory=dict)  # field → value when blank
+    client_pattern: str | None = None  # regex whose group "client" is the company name
 
 
 @dataclass(frozen=True)
@@ -430,7 +433,8 @@ def _check_locale(r: _Reader, locale: str) -> None:
 
 def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source:
     r.unknown({"path", "kind", "system", "encoding", "delimiter", "date_format", "timezone",
-               "columns", "values", "decimal", "sheet"})
+               "columns", "values", "decimal", "sheet", "null_values", "defaults",
+               "client_pattern"})
     kind = r.get("kind", str)
     if kind not in SOURCE_KINDS:
         raise r.fail("kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -453,6 +457,7 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         raise r.fail("encoding", f"unknown encoding {encoding!r}") from None
     columns = r.table("columns")
     values = r.table("values", {})
+    values.unknown(set(_VALUE_MAPS))  # a typo such as values.priorty is an error
     maps = {k: dict(values.table(k).data) for k in values.data}
     for field_name, mapping in maps.items():
         for raw, canon in mapping.items():
@@ -462,13 +467,39 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         if canon not in CANONICAL_STATUSES:
             raise values.fail(f"status.{raw!r}", f"expected one of "
                                                  f"{', '.join(sorted(CANONICAL_STATUSES))}")
+    extra = _source_values(r)
     return Source(
         name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
         system=r.get("system", str, name), encoding=encoding,
         delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
         timezone=tz, columns={k: str(v) for k, v in columns.data.items()}, values=maps,
-        decimal=decimal, sheet=r.get("sheet", str, None),
+        decimal=decimal, sheet=r.get("sheet", str, None), **extra,
     )
+
+
+#: The value maps a source may declare (canonical field → map of export values).
+_VALUE_MAPS = ("priority", "status")
+
+
+def _source_values(r: _Reader) -> dict[str, Any]:
+    """``null_values``, ``defaults`` and ``client_pattern`` of a source (README
+    "Values that never turn into wrong numbers")."""
+    nulls = tuple(v.strip() for v in r.strings("null_values", []))
+    if "" in nulls:
+        raise r.fail("null_values", "the empty string is always blank; list other tokens")
+    defaults = r.table("defaults", {})
+    for key, value in defaults.data.items():
+        if not isinstance(value, str):
+            raise defaults.fail(key, f"expected a string, got {value!r}")
+    pattern = r.get("client_pattern", str, None)
+    if pattern is not None:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise r.fail("client_pattern", f"not a regular expression: {exc}") from None
+        if "client" not in compiled.groupindex:
+            raise r.fail("client_pattern", "needs a named group (?P<client>...)")
+    return {"null_values": nulls, "defaults": dict(defaults.data), "client_pattern": pattern}
 
 
 def _brand(r: _Reader, base: Path) -> Brand:
