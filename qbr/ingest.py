@@ -191,18 +191,19 @@ def _read_source(config: Config, source: Source, file: str,
                  monitors: MonitorIndex | None) -> SourceRows:
     table = read_table(source, file, id_field(source))
     labels = {name: table.label(name) for name in table.index}
+    notes = [InputWarning(file, 1, "", table.note)] if table.note else []
     if source.kind in ("tickets", "status"):
         interpret_columns = interpret_tickets if source.kind == "tickets" else interpret_status
         col = interpret_columns(config, source, table)
         result = SourceRows(source=source, file=file, labels=labels, read=len(table),
-                            valid=[], rejections=col.rejections, warnings=col.warnings,
-                            frame=col.frame)
+                            valid=[], rejections=col.rejections,
+                            warnings=notes + col.warnings, frame=col.frame)
     else:
         rows = interpret(config, source, table,
                          monitor_index(config) if monitors is None else monitors)
         result = SourceRows(source=source, file=file, labels=labels, read=len(table),
                             valid=rows.valid, rejections=rows.rejections,
-                            warnings=rows.warnings)
+                            warnings=notes + rows.warnings)
     if source.kind == "tickets":
         _dedup_tickets([result])
     if source.kind == "monitors":

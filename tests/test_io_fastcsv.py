@@ -28,7 +28,7 @@ LEGAL = [
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
     delimiter = ";" if ";" in text.split("\n")[0] else ","
-    got = read_columns(text.encode(), "t.csv", "utf-8", delimiter)
+    got, _note = read_columns(text.encode(), "t.csv", "utf-8", delimiter)
     if not isinstance(got, CsvColumns):
         return got
     rows = [(1, got.header)]

@@ -34,7 +34,11 @@ def read_table(source: Source, file: str, id_field: str | None = None) -> RawTab
     if source.path.suffix.lower() in XLSX_SUFFIXES:
         grid = read_xlsx(source.path, file, source.sheet)
         return build_table(file, grid, source.columns, id_field)
-    data = read_file_columns(source.path, file, source.encoding, source.delimiter)
+    data, note = read_file_columns(source.path, file, source.encoding, source.delimiter,
+                                   list(source.columns.values()))
     if isinstance(data, list):  # the stdlib reader's records (see qbr.io.fastcsv)
-        return build_table(file, data, source.columns, id_field)
-    return build_columns(file, data, source.columns, id_field)
+        table = build_table(file, data, source.columns, id_field)
+    else:
+        table = build_columns(file, data, source.columns, id_field)
+    table.note = note
+    return table

@@ -19,12 +19,15 @@ raw count (ADVERSARIAL 30).
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+from qbr.errors import InputError
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig", "u8"})
@@ -43,6 +46,9 @@ class CsvColumns:
     ragged: dict[int, list[str]] = field(default_factory=dict)
 
 
+Records = CsvColumns | list[tuple[int, list[str]]]
+
+
 class _Fallback(Exception):
     """The fast path cannot vouch for the file; the stdlib reader decides."""
 
@@ -58,21 +64,38 @@ def utf8_bytes(data: bytes, file: str, encoding: str) -> bytes:
     return decode(data, file, encoding).encode("utf-8")
 
 
-def read_columns(data: bytes, file: str, encoding: str, delimiter: str
-                 ) -> CsvColumns | list[tuple[int, list[str]]]:
-    """Read ``data`` (the file's bytes). Returns :class:`CsvColumns`, or the stdlib
-    reader's ``(row number, cells)`` records when the file needs exact quote handling."""
+def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
+                 labels: Collection[str] = ()) -> tuple[Records, str]:
+    """Read ``data`` (the file's bytes): :class:`CsvColumns`, or the stdlib reader's
+    ``(row number, cells)`` records when the file needs exact quote handling; plus a note
+    on lines skipped above the header (:mod:`qbr.io.preamble`; ``labels`` are the mapped
+    column labels that find it)."""
     from qbr.io.csvfile import decode, parse
+    from qbr.io.preamble import locate
 
     buf = utf8_bytes(data, file, encoding)
+    start = locate(buf, delimiter, labels)
+    body = buf[start.offset:] if start.offset else buf
     try:
-        return _fast(buf, file, delimiter)
-    except _Fallback:
-        return parse(decode(data, file, encoding), file, delimiter)
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        # pyarrow found invalid UTF-8 (or another parse problem): the strict decoder names
-        # the row and byte; if it decodes, the stdlib reader gives the exact verdict.
-        return parse(decode(data, file, encoding), file, delimiter)
+        fast = _fast(body, file, start.delimiter)
+        fast.numbers += start.lines
+        return fast, start.note
+    except (_Fallback, pa.ArrowInvalid, UnicodeDecodeError):
+        # Exact quote handling, or invalid UTF-8 (the strict decoder names row and byte).
+        pass
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        decode(data, file, encoding)  # raises with the row and byte offset
+        raise
+    try:
+        records = parse(text, file, start.delimiter)
+    except InputError as exc:
+        if exc.row is None or not start.lines:
+            raise
+        message = str(exc).split(": ", 1)[1]
+        raise InputError(file, message, row=exc.row + start.lines, column=exc.column) from None
+    return [(n + start.lines, cells) for n, cells in records], start.note
 
 
 def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
@@ -216,10 +239,10 @@ def _expand(table: pa.Table, total: int, ragged: dict[int, list[str]],
     return out
 
 
-def read_file_columns(path: Path, file: str, encoding: str, delimiter: str
-                      ) -> CsvColumns | list[tuple[int, list[str]]]:
+def read_file_columns(path: Path, file: str, encoding: str, delimiter: str,
+                      labels: Collection[str] = ()) -> tuple[Records, str]:
     """:func:`read_columns` on the file at ``path`` (no size limit: SPEC §7 exports of a
     million rows are ~240 MB)."""
     from qbr.io.csvfile import read_bytes
 
-    return read_columns(read_bytes(path, file), file, encoding, delimiter)
+    return read_columns(read_bytes(path, file), file, encoding, delimiter, labels)

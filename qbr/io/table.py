@@ -82,6 +82,7 @@ class RawTable:
         self.numbers, self.columns, self.reasons, self.notes = numbers, columns, reasons, notes
         self.exact = exact or {}
         self.typed = typed or {}
+        self.note = ""  # lines skipped above the header (qbr.io.preamble), for a warning
 
     def __len__(self) -> int:
         return int(self.numbers.size)
