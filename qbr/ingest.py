@@ -51,7 +51,7 @@ from qbr.frames import (
     outages_frame,
     ticket_records,
 )
-from qbr.io import read_table
+from qbr.io import mojibake, read_table
 from qbr.model import Maintenance, Monitor, Outage, Provenance, StatusEvent, Ticket
 
 __all__ = ["Dataset", "FileReport", "InputWarning", "Rejection", "SourceRows", "ValidRow",
@@ -192,6 +192,8 @@ def _read_source(config: Config, source: Source, file: str,
     table = read_table(source, file, id_field(source))
     labels = {name: table.label(name) for name in table.index}
     notes = [InputWarning(file, 1, "", table.note)] if table.note else []
+    notes += [InputWarning(file, row, column, message)
+              for row, column, message in mojibake.find(table)]
     if source.kind in ("tickets", "status"):
         interpret_columns = interpret_tickets if source.kind == "tickets" else interpret_status
         col = interpret_columns(config, source, table)

@@ -83,3 +83,24 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
             dst.writestr(info, data)
     with pytest.raises(InputError, match="unsafe XML"):
         read_xlsx(tmp_path / "t.xlsx", "t.xlsx", None)
+
+
+def test_adversarial_33_formula_without_cached_value_is_rejected_naming_the_cell(
+        tmp_path: Path) -> None:
+    # openpyxl writes formulas without computed values, as a generator script would.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tickets"
+    sheet.append(["Ticket", "Company", "Priority", "Created", "Notes"])
+    sheet.append([1, "ACME GmbH", "P1", "2025-07-01 10:00", "=1+1"])      # unmapped: fine
+    sheet.append([2, "ACME GmbH", "=A2&\"x\"", "2025-07-01 10:00"])        # mapped: rejected
+    sheet.append([3, "ACME GmbH", "P1", "2025-07-01 10:00"])               # trailing empty
+    book.save(tmp_path / "t.xlsx")
+    cfg = make_config(tmp_path, {"t": source("t.xlsx")})
+    data = load_dataset(cfg)
+    assert [t.ticket_id for t in data.tickets] == ["1", "3"]
+    assert [(r.row, r.reason, r.column) for r in data.rejections] == [
+        (3, "formula-without-value", "Priority")]
+    assert data.rejections[0].detail.startswith("Tickets!C3: formula '=A2&\"x\"' has no")
+    report = data.files[0]
+    assert (report.read, report.accepted, sum(report.rejected.values())) == (3, 2, 1)

@@ -125,7 +125,8 @@ def build_table(file: str, grid: Grid, columns: Mapping[str, str],
     index = _match_columns(file, header, columns)
     id_index = index.get(id_field) if id_field else None
     keys = tuple(h.casefold() for h in header)
-    rows = [_classify(header, keys, id_index, number, tuple(cells))
+    rows = [_formula(_classify(header, keys, id_index, number, tuple(cells)), header,
+                     set(index.values()))
             for number, cells in grid[1:]]
     width = len(header)
     texts: list[list[str]] = [[] for _ in range(width)]
@@ -176,6 +177,21 @@ def build_columns(file: str, data: CsvColumns, columns: Mapping[str, str],
                 notes[pos] = (raw.column, raw.detail)
     exact: dict[int, tuple[Cell, ...]] = {p: tuple(c) for p, c in data.ragged.items()}
     return RawTable(file, header, index, data.numbers, data.columns, reasons, notes, exact)
+
+
+def _formula(raw: RawRow, header: tuple[str, ...], mapped: set[int]) -> RawRow:
+    """A data row with a formula cell that has no computed value in a mapped column is
+    rejected as ``formula-without-value`` naming sheet and cell (ADVERSARIAL 33)."""
+    if raw.reason is not None:
+        return raw
+    for j in sorted(mapped):
+        cell = raw.cells[j] if j < len(raw.cells) else ""
+        where = getattr(cell, "where", None)
+        if where is not None:
+            return RawRow(raw.row, raw.cells, "formula-without-value", header[j],
+                          f"{where}: formula {getattr(cell, 'formula', '')!r} has no computed "
+                          f"value in the file (open and save it in Excel, or export values)")
+    return raw
 
 
 def _header(file: str, row: int, cells: Sequence[Cell]) -> tuple[str, ...]:
