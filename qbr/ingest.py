@@ -426,26 +426,24 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
         winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
         label = [tickets[i].file for i in range(len(tickets))]
         w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
-        w_src, w_row = w["_src"].to_numpy(), w["source_row"].to_numpy()
-        src, pos = rep["_src"].to_numpy(), rep["_pos"].to_numpy()
-        rows = rep["source_row"].to_numpy()
-        clients = [None if pd.isna(c) else c for c in rep["_client"].tolist()]
-        firsts = first.to_numpy()
+        w_src, w_row = w["_src"].to_numpy().tolist(), w["source_row"].to_numpy().tolist()
+        src, pos = rep["_src"].to_numpy().tolist(), rep["_pos"].to_numpy().tolist()
+        rows = rep["source_row"].to_numpy().tolist()
+        clients = pa.array(rep["_client"], pa.string()).to_pylist()
+        firsts, dup = first.to_numpy().tolist(), copies.tolist()
         is_winner = np.zeros(len(rep), dtype=np.bool_)
         is_winner[winners["_ord"].to_numpy()] = True
         drop: dict[int, list[int]] = {}
         for i in np.flatnonzero(~is_winner).tolist():
-            if copies[i]:
-                t = int(firsts[i])
-                reason = "duplicate-row"
-                detail = f"identical to {label[int(src[t])]} row {int(rows[t])}"
+            if dup[i]:
+                t = firsts[i]
+                reason, detail = "duplicate-row", f"identical to {label[src[t]]} row {rows[t]}"
             else:
                 reason = "superseded"
-                detail = f"superseded by {label[int(w_src[i])]} row {int(w_row[i])}"
-            r = tickets[int(src[i])]
-            r.rejections.append(Rejection(r.file, int(rows[i]), reason, None, detail,
-                                          clients[i]))
-            drop.setdefault(int(src[i]), []).append(int(pos[i]))
+                detail = f"superseded by {label[w_src[i]]} row {w_row[i]}"
+            r = tickets[src[i]]
+            r.rejections.append(Rejection(r.file, rows[i], reason, None, detail, clients[i]))
+            drop.setdefault(src[i], []).append(pos[i])
         for s_i, positions in drop.items():
             r = tickets[s_i]
             keep = np.ones(len(_rows(r)), dtype=np.bool_)
