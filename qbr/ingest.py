@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -35,7 +35,15 @@ from qbr.adapter import (
 )
 from qbr.config import Config, Source, normalise_name
 from qbr.io import read_table
-from qbr.model import Maintenance, Monitor, Outage, Provenance, StatusEvent, Ticket
+from qbr.model import (
+    Maintenance,
+    Monitor,
+    Outage,
+    Provenance,
+    StatusEvent,
+    Ticket,
+    Unmonitored,
+)
 
 __all__ = ["Dataset", "FileReport", "InputWarning", "Rejection", "SourceRows", "ValidRow",
            "load_dataset", "read_source", "source_label"]
@@ -76,6 +84,10 @@ class SourceRows:
     rejections: list[Rejection]
     warnings: list[InputWarning]
     linked: bool = False
+    # Event and uptime logs (qbr.logs): the records folded from the rows, and the log's
+    # latest instant (UTC; the default cut-off, SPEC §3).
+    folded: list[object] = field(default_factory=list)
+    last_seen: datetime | None = None
 
     @property
     def report(self) -> FileReport:
@@ -98,6 +110,8 @@ class Dataset:
     files: tuple[FileReport, ...]
     rejections: tuple[Rejection, ...]
     warnings: tuple[InputWarning, ...]
+    unmonitored: tuple[Unmonitored, ...] = ()  # spans no monitor watched (qbr.logs)
+    last_seen: datetime | None = None  # latest instant of an uptime or event log (UTC)
 
 
 # ---------------------------------------------------------------------- one source
@@ -110,6 +124,16 @@ def read_source(config: Config, source: Source,
     outage and maintenance rows (default: the config's monitors). Raises
     :class:`~qbr.errors.InputError` for a file-level problem and
     :class:`~qbr.errors.ConfigError` for a column map that lacks a required field."""
+    # --- qbr.logs: event and uptime logs are folded, not read row by row ------------
+    if source.kind in ("events", "uptime_states", "checks"):
+        from qbr.logs.dispatch import read_log
+
+        return read_log(config, source,
+                        monitor_index(config) if monitors is None else monitors)
+    from qbr.logs.sniff import refuse_json
+
+    refuse_json(source, source_label(config, source))
+    # --- end qbr.logs -----------------------------------------------------------------
     check_columns(config, source)
     file = source_label(config, source)
     table = read_table(source, file, id_field(source))
@@ -123,6 +147,10 @@ def read_source(config: Config, source: Source,
         _dedup_tickets([result])
     if source.kind == "monitors":
         _merge_monitors(config, [result], monitor_index(config))
+    if source.kind == "outages":  # qbr.logs: an outage list that is really a state log
+        from qbr.logs.sniff import outage_list_warnings
+
+        result.warnings.extend(outage_list_warnings(result, table))
     return result
 
 
@@ -142,13 +170,32 @@ def load_dataset(config: Config) -> Dataset:
     tickets = _dedup_tickets(results)
     events = _link_status(results, tickets)
     files = tuple(_report(r) for r in results)
+    folded = [x for r in results for x in r.folded]  # qbr.logs: event and uptime logs
+    keys = {t.key for t in _assigned(folded, Ticket)}
+    extra: dict[tuple[str, str], list[StatusEvent]] = {}
+    for e in folded:
+        if isinstance(e, StatusEvent) and (e.system, e.ticket_id) in keys:
+            extra.setdefault((e.system, e.ticket_id), []).append(e)
+    for key, evs in extra.items():
+        events[key] = (*events.get(key, ()), *evs)
+    observed = {m.monitor: m for m in folded if isinstance(m, Monitor)}
     return Dataset(
-        tickets=_accepted(results, Ticket), status_events=events,
-        outages=_accepted(results, Outage), maintenance=_accepted(results, Maintenance),
-        monitors=monitors, files=files,
+        tickets=_accepted(results, Ticket) + _assigned(folded, Ticket),
+        status_events={k: tuple(sorted(v, key=lambda e: e.at)) for k, v in events.items()},
+        outages=_accepted(results, Outage) + _assigned(folded, Outage),
+        maintenance=_accepted(results, Maintenance),
+        monitors=tuple(observed.get(m.monitor, m) for m in monitors), files=files,
         rejections=tuple(x for r in results for x in sorted(r.rejections, key=_by_row)),
         warnings=tuple(w for r in results for w in r.warnings),
+        unmonitored=_assigned(folded, Unmonitored),
+        last_seen=max((r.last_seen for r in results if r.last_seen), default=None),
     )
+
+
+def _assigned(records: list[object], kind: type[_T]) -> tuple[_T, ...]:
+    """Folded records of ``kind`` whose client is configured (``""`` = unassigned)."""
+    return tuple(x for x in records if isinstance(x, kind)
+                 and getattr(x, "client", "") != "")
 
 
 def _accepted(results: list[SourceRows], kind: type[_T]) -> tuple[_T, ...]:
@@ -283,7 +330,9 @@ def _report(result: SourceRows) -> FileReport:
         unassigned_names=Counter(v.name for v in unassigned),
         unmapped_priorities=Counter(v.record.priority_raw for v in accepted
                                     if isinstance(v.record, Ticket)
-                                    and v.record.priority is None),
+                                    and v.record.priority is None)
+        + Counter(t.priority_raw for t in result.folded  # qbr.logs: folded tickets
+                  if isinstance(t, Ticket) and t.client and t.priority is None),
         warnings=list(result.warnings),
     )
     counted = report.accepted + report.unassigned + report.rejected.total()
