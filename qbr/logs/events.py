@@ -24,6 +24,7 @@ not configured, unassigned) event: folding is not rejection (SPEC §7 accounting
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -90,9 +91,16 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
 
 def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
           labels: Mapping[str, str], out: Folded) -> None:
-    for ticket_id, group in frame.groupby("ticket_id", sort=False):
-        rows: list[dict[str, Any]] = [
-            {str(k): v for k, v in r.items()} for r in group.to_dict("records")]
+    # One conversion to plain records (a per-group DataFrame costs ~5 ms per ticket).
+    columns = [c for c in frame.columns if not c.endswith("_utc")]
+    records: list[dict[str, Any]] = frame[columns].to_dict("records")
+    for name in ("at_utc", "created_at_utc"):
+        if name in frame:
+            stamps = frame[name].dt.to_pydatetime()
+            for r, at in zip(records, stamps, strict=True):
+                r[name] = None if pd.isna(at) else at
+    for _, group in itertools.groupby(records, key=lambda r: r["ticket_id"]):
+        rows = list(group)
         created = _created(rows)
         early = [r for r in rows if r["at_utc"] < created]
         for r in early:
@@ -102,17 +110,17 @@ def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
                 f"{created:%Y-%m-%d %H:%M} UTC", None))
         rows = [r for r in rows if r["at_utc"] >= created]
         if rows:
-            _ticket(config, source, str(ticket_id), created, rows, file, out)
+            _ticket(config, source, str(rows[0]["ticket_id"]), created, rows, file, labels,
+                    out)
 
 
 def _created(rows: list[dict[str, Any]]) -> datetime:
     for r in rows:
         value = r.get("created_at_utc")
-        if isinstance(value, pd.Timestamp) and not pd.isna(value):
-            return value.to_pydatetime()
-    first = rows[0]["at_utc"]
-    assert isinstance(first, pd.Timestamp)
-    return first.to_pydatetime()
+        if isinstance(value, datetime):
+            return value
+    first: datetime = rows[0]["at_utc"]
+    return first
 
 
 def _last(rows: list[dict[str, Any]], name: str) -> str:
@@ -145,11 +153,13 @@ def _priority(config: Config, source: Source, client: str | None, raw: str) -> s
 
 
 def _ticket(config: Config, source: Source, ticket_id: str, created: datetime,
-            rows: list[dict[str, Any]], file: str, out: Folded) -> None:
+            rows: list[dict[str, Any]], file: str, labels: Mapping[str, str],
+            out: Folded) -> None:
     company = _last(rows, "client")
     if not company:
         for r in rows:
-            out.rejections.append(Rejection(file, int(str(r["row"])), "missing-cell", None,
+            out.rejections.append(Rejection(file, int(r["row"]), "missing-cell",
+                                             labels.get("client"),
                                              "no row of this ticket names a client", None))
         return
     client = config.client_for_name(company)
@@ -159,7 +169,7 @@ def _ticket(config: Config, source: Source, ticket_id: str, created: datetime,
     closed: datetime | None = None
     response: datetime | None = None
     for r in rows:
-        at = r["at_utc"].to_pydatetime()
+        at: datetime = r["at_utc"]
         new_state = r.get("state")
         new_state = new_state if isinstance(new_state, str) else state
         raw_prio = r.get("priority")
@@ -175,17 +185,17 @@ def _ticket(config: Config, source: Source, ticket_id: str, created: datetime,
             resolved = closed = None  # a reopen clears both (module docstring)
         if r is rows[0] or new_state != state or new_prio != prio:
             out.records.append(StatusEvent(source.system, ticket_id, at, new_state,
-                                           Provenance(file, int(str(r["row"]))), new_prio))
+                                           Provenance(file, int(r["row"])), new_prio))
         state, prio = new_state, new_prio
-        out.rows[int(str(r["row"]))] = client
-        out.names[int(str(r["row"]))] = company
+        out.rows[int(r["row"])] = client
+        out.names[int(r["row"])] = company
     raw_prio = _last(rows, "priority")
     last = rows[-1]
     out.records.append(Ticket(
         system=source.system, ticket_id=ticket_id, client=client or "",
         priority=_priority(config, source, client, raw_prio), priority_raw=raw_prio,
         created_at=created, first_response_at=response, resolved_at=resolved,
-        closed_at=closed, updated_at=last["at_utc"].to_pydatetime(),
+        closed_at=closed, updated_at=last["at_utc"],
         status=state, title=_last(rows, "title"), category=_last(rows, "category") or None,
         queue=_last(rows, "queue") or None, reported_pause_minutes=None,
-        source=Provenance(file, int(str(last["row"])))))
+        source=Provenance(file, int(last["row"]))))
