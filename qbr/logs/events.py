@@ -93,7 +93,7 @@ def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
           labels: Mapping[str, str], out: Folded) -> None:
     # One conversion to plain records (a per-group DataFrame costs ~5 ms per ticket).
     columns = [c for c in frame.columns if not c.endswith("_utc")]
-    records: list[dict[str, Any]] = frame[columns].to_dict("records")
+    records = [{str(k): v for k, v in r.items()} for r in frame[columns].to_dict("records")]
     for name in ("at_utc", "created_at_utc"):
         if name in frame:
             stamps = frame[name].dt.to_pydatetime()
