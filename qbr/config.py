@@ -484,7 +484,9 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
         system=r.get("system", str, name), encoding=encoding,
         delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
-        timezone=tz, columns={k: str(v) for k, v in columns.data.items()}, values=maps,
+        timezone=tz, values=maps,
+        # A field mapped to "" is not in this export (drops a preset's column).
+        columns={k: str(v) for k, v in columns.data.items() if v != ""},
         decimal=decimal, sheet=r.get("sheet", str, None), **_log_keys(r, kind, maps),
     )
 

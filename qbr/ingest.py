@@ -88,6 +88,7 @@ class SourceRows:
     # latest instant (UTC; the default cut-off, SPEC §3).
     folded: list[object] = field(default_factory=list)
     last_seen: datetime | None = None
+    folded_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
 
     @property
     def report(self) -> FileReport:
@@ -169,6 +170,9 @@ def load_dataset(config: Config) -> Dataset:
                for i, s in enumerate(config.sources)]
     tickets = _dedup_tickets(results)
     events = _link_status(results, tickets)
+    from qbr.logs.dispatch import dedup_folded  # qbr.logs: event-log snapshots
+
+    dedup_folded(results)
     files = tuple(_report(r) for r in results)
     folded = [x for r in results for x in r.folded]  # qbr.logs: event and uptime logs
     keys = {t.key for t in _assigned(folded, Ticket)}

@@ -9,6 +9,8 @@ accepted or unassigned *row*, so the file's accounting stays
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,7 +22,7 @@ from qbr.io import read_table
 from qbr.logs import events, uptime_states
 from qbr.logs.frame import Folded, text_frame
 from qbr.logs.kuma import is_sqlite, read_kuma
-from qbr.model import Monitor
+from qbr.model import Monitor, StatusEvent, Ticket
 
 if TYPE_CHECKING:
     from qbr.ingest import SourceRows
@@ -75,7 +77,37 @@ def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRo
              for row, client in sorted(folded.rows.items())]
     return SourceRows(source=source, file=file, labels=labels, read=read, valid=valid,
                       rejections=rejected + folded.rejections, warnings=folded.warnings,
-                      folded=folded.records, last_seen=folded.last_seen)
+                      folded=folded.records, last_seen=folded.last_seen,
+                      folded_rows=folded.ticket_rows)
+
+
+def dedup_folded(results: Sequence[SourceRows]) -> None:
+    """SPEC §7 across event sources (e.g. two daily snapshots of a list export): one
+    ticket per (system, ticket id); the version with the latest ``updated_at`` wins
+    (equal: the later source). The losers' rows become ``superseded`` rejections.
+    Folded tickets are not compared with ``kind = "tickets"`` sources."""
+    best: dict[tuple[str, str], tuple[datetime, int, SourceRows, Ticket]] = {}
+    for order, result in enumerate(results):
+        for t in (x for x in result.folded if isinstance(x, Ticket)):
+            stamp = t.updated_at or t.created_at
+            held = best.get(t.key)
+            if held is None or (stamp, order) >= held[:2]:
+                if held is not None:
+                    _supersede(held[2], held[3], result, t)
+                best[t.key] = (stamp, order, result, t)
+            else:
+                _supersede(result, t, held[2], held[3])
+
+
+def _supersede(loser: SourceRows, ticket: Ticket, winner: SourceRows, won: Ticket) -> None:
+    rows = set(loser.folded_rows.get(ticket.ticket_id, []))
+    loser.folded = [x for x in loser.folded if x is not ticket and not (
+        isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
+    loser.valid = [v for v in loser.valid if v.row not in rows]
+    loser.rejections.extend(
+        Rejection(loser.file, row, "superseded", None,
+                  f"superseded by {winner.file} row {won.source.row}", ticket.client or None)
+        for row in sorted(rows))
 
 
 def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,

@@ -188,6 +188,7 @@ def _ticket(config: Config, source: Source, ticket_id: str, created: datetime,
                                            Provenance(file, int(r["row"])), new_prio))
         state, prio = new_state, new_prio
         out.rows[int(r["row"])] = client
+        out.ticket_rows.setdefault(ticket_id, []).append(int(r["row"]))
         out.names[int(r["row"])] = company
     raw_prio = _last(rows, "priority")
     last = rows[-1]

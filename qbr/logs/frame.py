@@ -34,6 +34,7 @@ class Folded:
     rows: dict[int, str | None] = field(default_factory=dict)  # row → client key or None
     names: dict[int, str] = field(default_factory=dict)  # row → exported client/monitor name
     last_seen: datetime | None = None  # latest instant of the log (UTC)
+    ticket_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
 
 
 def text_frame(table: RawTable, source: Source) -> tuple[pd.DataFrame, list[Rejection]]:
