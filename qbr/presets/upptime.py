@@ -11,7 +11,8 @@ PRESET = Preset(
     table={
         "kind": "uptime_states", "timezone": "UTC", "stale_after": "2d",
         "date_format": ["%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"],
-        "columns": {"monitor": "site_slug", "at": "last_updated", "state": "status"},
+        "columns": {"monitor": "site_slug", "at": "last_updated", "state": "status",
+                    "reason": "http_code"},  # 0 = timeout, DNS or connection error
         "values": {"state": {"up": "up", "down": "down"}},
     },
 )
