@@ -102,6 +102,15 @@ def test_ticket_fields_come_from_the_latest_row_in_time_order(tmp_path: Path) ->
         "acme", "P1", utc("2026-07-02T08:00"), utc("2026-07-02T10:00"))
 
 
+def test_priority_change_is_carried_and_unmapped_is_unclassified(tmp_path: Path) -> None:
+    records = fold(tmp_path, [
+        ("T4", "2026-07-04 08:00", "New", "Acme", "4 - Low"),
+        ("T4", "2026-07-04 09:00", "New", "Acme", "1 - Critical"),
+    ], values={"status": {"New": "running"}, "priority": {"1 - Critical": "P1"}})
+    events = [(e.at.hour, e.priority) for e in records if isinstance(e, StatusEvent)]
+    assert events == [(8, None), (9, "P1")]  # "4 - Low" is not in the map
+
+
 def test_bad_rows_are_rejected_with_row_and_column(tmp_path: Path) -> None:
     records = fold(tmp_path, [
         ("T3", "2026-07-03 08:00", "New", "Acme", "P1"),

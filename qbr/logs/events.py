@@ -173,8 +173,10 @@ def _ticket(config: Config, source: Source, ticket_id: str, created: datetime,
         new_state = r.get("state")
         new_state = new_state if isinstance(new_state, str) else state
         raw_prio = r.get("priority")
-        new_prio = prio_map.get(raw_prio, raw_prio) if isinstance(raw_prio, str) and raw_prio \
-            else prio
+        if isinstance(raw_prio, str) and raw_prio:  # unmapped with a map: unclassified
+            new_prio = prio_map.get(raw_prio) if prio_map else raw_prio
+        else:
+            new_prio = prio
         if response is None and _responds(source, r):
             response = at
         if new_state == "resolved" and state != "resolved":
