@@ -146,3 +146,18 @@ def test_init_on_each_dataset_gives_a_config_that_reconciles(tmp_path: Path,
     assert check.error is None and check.report is not None
     r = check.report
     assert r.read == r.accepted + r.unassigned + r.rejected.total() and r.accepted > 0
+
+
+def test_two_exports_make_two_sources_and_validate(tmp_path: Path) -> None:
+    tickets = tmp_path / "psa.csv"
+    tickets.write_text(TICKETS.replace("sep=;\n", ""), encoding="utf-8")
+    robot = tmp_path / "robot.csv"
+    robot.write_text('Event,Monitor,Date-Time,Reason,Duration,"Duration (in mins.)"\n'
+                     'Up,"web","2026-07-13 12:00:00",OK,"1 hrs, 0 mins",60\n',
+                     encoding="utf-8")
+    out = tmp_path / "qbr.toml"
+    out.write_text(run_init([tickets, robot], out, defaults_asker(), lambda _: None),
+                   encoding="utf-8")
+    checks = api.validate(api.load(out))
+    assert [(c.error, c.report.accepted if c.report else None) for c in checks] == [
+        (None, 3), (None, 1)]

@@ -263,3 +263,21 @@ def test_json_feed_as_csv_says_json(tmp_path: Path) -> None:
                                     "columns": {"monitor": "monitor", "start": "begin"}}})
     with pytest.raises(InputError, match="JSON"):
         read_source(cfg, cfg.sources[0])
+
+
+def test_configured_monitor_missing_from_the_log_warns(tmp_path: Path) -> None:
+    (tmp_path / "log.csv").write_text("monitor,at,state\nweb,2026-07-01 00:00,up\n",
+                                      encoding="utf-8")
+    raw = {"msp": {"name": "MSP", "timezone": "UTC"},
+           "calendars": {"always": {"type": "24x7"}},
+           "tiers": {"std": {"calendar": "always", "response_minutes": {"P1": 60},
+                             "resolution_minutes": {"P1": 240}, "objective_pct": 90,
+                             "uptime_guarantee_pct": 99.0}},
+           "clients": {"acme": {"name": "Acme", "tier": "std", "timezone": "UTC", "fee": 1,
+                                "currency": "EUR", "monitors": [{"monitor": "web"},
+                                                                {"monitor": "db"}]}},
+           "sources": {"log": source_table("uptime_states")}}
+    warnings = load_dataset(parse_config(raw, tmp_path)).warnings
+    assert [w.message for w in warnings] == [
+        "monitor 'db' of client 'acme' has no row in this log: unless another source "
+        "covers it, it counts as up all quarter"]

@@ -93,7 +93,20 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
             _checks(source, base, spans, file, out)
         else:
             _states(source, base, spans, file, out)
+    _silent_monitors(configured, out, file)
     return out
+
+
+def _silent_monitors(configured: Mapping[str, Monitor], out: Folded, file: str) -> None:
+    """A configured monitor of a client this log reports on, with no row in the log, would
+    be measured as up all quarter unless another source covers it: say so."""
+    seen = {m.monitor for m in out.records if isinstance(m, Monitor)}
+    clients = {m.client for m in out.records if isinstance(m, Monitor)}
+    for m in configured.values():
+        if m.client in clients and m.monitor not in seen:
+            out.warnings.append(InputWarning(
+                file, 0, "", f"monitor {m.monitor!r} of client {m.client!r} has no row in "
+                "this log: unless another source covers it, it counts as up all quarter"))
 
 
 _Span = tuple[datetime, str, int, str]
