@@ -240,7 +240,7 @@ def _hinted(header: Sequence[str], words: Sequence[str]) -> str:
 
 def _kuma_profile(path: Path) -> FileProfile:
     prof = FileProfile(path, preset=PRESETS["uptime-kuma"], kind="uptime_states")
-    prof.columns = dict(PRESETS["uptime-kuma"].table["columns"])
+    prof.columns = {k: str(v) for k, v in PRESETS["uptime-kuma"].table["columns"].items()}
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         with sqlite3.connect(uri, uri=True) as db:
@@ -248,9 +248,8 @@ def _kuma_profile(path: Path) -> FileProfile:
                                               "ON m.id = h.monitor_id")]
     except sqlite3.DatabaseError as exc:
         raise InputError(str(path), f"not an Uptime Kuma database ({exc})") from None
-    prof.header = ["name"]
+    prof.header = ["name", "time", "status", "msg"]  # what qbr.logs.kuma gives
     prof.rows = [[n] for n in names]
-    prof.columns = {"monitor": "name"}
     return prof
 
 

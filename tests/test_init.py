@@ -161,3 +161,13 @@ def test_two_exports_make_two_sources_and_validate(tmp_path: Path) -> None:
     checks = api.validate(api.load(out))
     assert [(c.error, c.report.accepted if c.report else None) for c in checks] == [
         (None, 3), (None, 1)]
+
+
+def test_init_on_an_uptime_kuma_database(tmp_path: Path) -> None:
+    kuma = Path(__file__).parent / "fixtures" / "presets" / "uptime-kuma.db"
+    out = tmp_path / "qbr.toml"
+    out.write_text(run_init([kuma], out, defaults_asker(), lambda _: None), encoding="utf-8")
+    (check,) = api.validate(api.load(out))
+    assert check.report is not None
+    # 4 heartbeats of monitor "web": 3 read, 1 with status 7 rejected (see test_presets)
+    assert (check.report.accepted, check.report.rejected.total()) == (3, 1)
