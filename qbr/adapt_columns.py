@@ -102,6 +102,12 @@ def _texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
     return out
 
 
+def mapped_texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
+    """:func:`_texts` for the event and uptime logs (:mod:`qbr.logs.frame`), so every
+    source kind reads ``null_values``, ``defaults`` and ``client_pattern`` alike."""
+    return _texts(table, source)
+
+
 def _label(table: RawTable, name: str) -> str:
     return table.label(name) if name in table.index else f"({name} default)"
 

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -208,3 +208,42 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
         click.echo(json.dumps(result.document, indent=2, ensure_ascii=False))
     else:
         click.echo(figures_markdown(result.document))
+
+
+@main.command("init")
+@click.option("--from", "files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False), help="An export (repeatable).")
+@click.option("--out", default="qbr.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="The config to write.")
+@click.option("--yes", "assume_yes", is_flag=True,
+              help="Take every default without asking; stop on a day/month ambiguity.")
+def init(files: tuple[str, ...], out: str, assume_yes: bool) -> None:
+    """Look at unknown exports and write a first config (preset, columns, value maps,
+    date format, a default tier, calendar and clients) that validate accepts.
+
+    \b
+    Example:
+      qbr init --from tickets.csv --from uptime.csv --out qbr.toml
+    """
+    from pathlib import Path
+
+    from qbr.init import Asker, defaults_asker, run_init
+
+    target = Path(out)
+    if target.exists() and (assume_yes or not click.confirm(f"{out} exists. Overwrite?")):
+        raise click.UsageError(f"{out} exists; choose another --out or remove it")
+
+    def choose(question: str, options: Sequence[str]) -> int:
+        for i, option in enumerate(options, 1):
+            click.echo(f"  {i}. {option}")
+        picked: int = click.prompt(question, type=click.IntRange(1, len(options)), default=1)
+        return picked - 1
+
+    def text(question: str, default: str) -> str:
+        answer: str = click.prompt(question, default=default)
+        return answer
+
+    ask = defaults_asker() if assume_yes else Asker(choose=choose, text=text)
+    toml = run_init([Path(f) for f in files], target, ask, click.echo)
+    target.write_text(toml, encoding="utf-8")
+    click.echo(f"wrote {out}; next: qbr validate --config {out}")

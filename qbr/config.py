@@ -23,7 +23,13 @@ from qbr.errors import ConfigError
 from qbr.model import CANONICAL_STATUSES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SOURCE_KINDS = ("tickets", "status", "outages", "maintenance", "monitors")
+SOURCE_KINDS = ("tickets", "status", "outages", "maintenance", "monitors",
+                "events", "uptime_states", "checks")  # the last three: qbr.logs
+#: Keys of a source's ``[sources.X.fold]`` table (event logs, README "Event logs").
+FOLD_KEYS = ("response_activity", "response_state_not", "response_assigned")
+#: Canonical uptime states a ``values.state`` map may produce (state-change and check logs).
+UPTIME_STATES = ("up", "down", "paused")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
@@ -104,6 +110,7 @@ class MonitorConfig:
     monitored_from: datetime | None
     monitored_until: datetime | None
     aliases: tuple[str, ...] = ()
+    label: str | None = None  # display name in the pack; ``monitor`` is the export's name
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,12 @@ class Source:
     null_values: tuple[str, ...] = ()  # cell texts read as blank (after strip)
     defaults: Mapping[str, str] = field(default_factory=dict)  # field → value when blank
     client_pattern: str | None = None  # regex whose group "client" is the company name
+    # Event and uptime logs (qbr.logs; README "Event logs", "Uptime logs").
+    preset: str | None = None
+    fold: Mapping[str, Any] = field(default_factory=dict)
+    stale_after_seconds: float | None = None
+    interval_seconds: float | None = None
+    gap_factor: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -378,13 +391,13 @@ def _tier(r: _Reader, name: str, calendars: Mapping[str, Calendar]) -> Tier:
 
 def _monitor(r: _Reader) -> MonitorConfig:
     r.unknown({"monitor", "critical", "guarantee_pct", "monitored_from", "monitored_until",
-               "aliases"})
+               "aliases", "label"})
     return MonitorConfig(
         monitor=r.get("monitor", str), critical=r.get("critical", bool, False),
         guarantee_pct=r.pct("guarantee_pct", None),
         monitored_from=_instant(r, "monitored_from"),
         monitored_until=_instant(r, "monitored_until"),
-        aliases=tuple(r.strings("aliases", [])),
+        aliases=tuple(r.strings("aliases", [])), label=r.get("label", str, None),
     )
 
 
@@ -432,9 +445,10 @@ def _check_locale(r: _Reader, locale: str) -> None:
 
 
 def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source:
+    r = _with_preset(r)
     r.unknown({"path", "kind", "system", "encoding", "delimiter", "date_format", "timezone",
-               "columns", "values", "decimal", "sheet", "null_values", "defaults",
-               "client_pattern"})
+               "columns", "values", "decimal", "sheet", "preset", "fold", "null_values",
+               "stale_after", "interval", "gap_factor", "defaults", "client_pattern"})
     kind = r.get("kind", str)
     if kind not in SOURCE_KINDS:
         raise r.fail("kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -472,13 +486,75 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
         system=r.get("system", str, name), encoding=encoding,
         delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
-        timezone=tz, columns={k: str(v) for k, v in columns.data.items()}, values=maps,
+        timezone=tz, values=maps,
+        # A field mapped to "" is not in this export (drops a preset's column).
+        columns={k: str(v) for k, v in columns.data.items() if v != ""},
         decimal=decimal, sheet=r.get("sheet", str, None), **extra,
+        **_log_keys(r, kind, maps),
     )
 
 
-#: The value maps a source may declare (canonical field → map of export values).
-_VALUE_MAPS = ("priority", "status")
+#: The value maps a source may declare (canonical field → map of export values):
+#: ``state`` for uptime logs, ``activity`` for event logs (README "Event logs").
+_VALUE_MAPS = ("priority", "status", "state", "activity")
+
+
+# ------------------------------------------------- presets and logs (README "Presets")
+
+
+def _with_preset(r: _Reader) -> _Reader:
+    """The source table with its ``preset``'s table merged *under* it: every key the
+    source sets wins; ``columns`` and each ``values`` map merge key by key."""
+    name = r.get("preset", str, None)
+    if name is None:
+        return r
+    from qbr.presets import PRESETS
+
+    if name not in PRESETS:
+        raise r.fail("preset", f"unknown preset {name!r} (known: {', '.join(sorted(PRESETS))})")
+    return _Reader(r.file, _merge(PRESETS[name].table, r.data), r.prefix)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _duration(r: _Reader, name: str) -> float | None:
+    """``"90s"``, ``"5m"``, ``"2h"``, ``"3d"`` → seconds."""
+    text = r.get(name, str, None)
+    if text is None:
+        return None
+    m = _DURATION.match(text.strip())
+    if not m or float(m.group(1)) <= 0:
+        raise r.fail(name, f"expected a duration such as '5m', '2h' or '3d', got {text!r}")
+    return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _log_keys(r: _Reader, kind: str, maps: Mapping[str, Mapping[str, str]]
+              ) -> dict[str, Any]:
+    fold = r.table("fold", {})
+    fold.unknown(set(FOLD_KEYS))
+    for key in ("response_activity", "response_state_not"):
+        fold.strings(key, [])
+    fold.get("response_assigned", bool, False)
+    if fold.data and kind != "events":
+        raise r.fail("fold", "only a source of kind 'events' is folded")
+    for raw, canon in maps.get("state", {}).items():
+        if canon not in UPTIME_STATES:
+            raise r.fail(f"values.state.{raw!r}", f"expected one of {', '.join(UPTIME_STATES)}")
+    interval = _duration(r, "interval")
+    if kind == "checks" and interval is None:
+        raise r.fail("interval", "a check log needs the probe interval, e.g. '5m'")
+    gap = r.number("gap_factor", 3.0, positive=True)
+    return {"preset": r.get("preset", str, None), "fold": dict(fold.data),
+            "stale_after_seconds": _duration(r, "stale_after"), "interval_seconds": interval,
+            "gap_factor": gap}
 
 
 def _source_values(r: _Reader) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -44,6 +45,7 @@ from qbr.config import Config, Source, normalise_name
 from qbr.frames import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
+    UNMONITORED_COLUMNS,
     Frames,
     empty_frame,
     maintenance_frame,
@@ -52,7 +54,17 @@ from qbr.frames import (
     ticket_records,
 )
 from qbr.io import mojibake, read_table
-from qbr.model import Maintenance, Monitor, Outage, Provenance, StatusEvent, Ticket
+from qbr.logs.dispatch import LOG_KINDS, fold_into, read_log
+from qbr.logs.sniff import outage_list_warnings, refuse_json
+from qbr.model import (
+    Maintenance,
+    Monitor,
+    Outage,
+    Provenance,
+    StatusEvent,
+    Ticket,
+    Unmonitored,
+)
 
 __all__ = ["Dataset", "FileReport", "InputWarning", "Rejection", "SourceRows", "ValidRow",
            "load_dataset", "read_source", "source_label"]
@@ -94,6 +106,11 @@ class SourceRows:
     warnings: list[InputWarning]
     linked: bool = False
     frame: pd.DataFrame | None = None
+    # Event and uptime logs (qbr.logs): the records folded from the rows, and the log's
+    # latest instant (UTC; the default cut-off, SPEC §3).
+    folded: list[object] = field(default_factory=list)
+    last_seen: datetime | None = None
+    folded_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
 
     @property
     def report(self) -> FileReport:
@@ -109,14 +126,17 @@ class Dataset:
     tuples (``tickets``, ``status_events``, ``outages``, ``maintenance``, ``monitors``)
     are built from it on first use. ``status_events`` maps a ticket key (system,
     ticket_id) to its events sorted by ``at`` (stable: equal instants keep file order,
-    SPEC §2)."""
+    SPEC §2). ``unmonitored``: spans no monitor watched (uptime logs, :mod:`qbr.logs`);
+    ``last_seen``: the latest instant of an uptime or event log (UTC), else ``None``."""
 
     def __init__(self, frames: Frames, files: tuple[FileReport, ...],
                  rejections: tuple[Rejection, ...], warnings: tuple[InputWarning, ...],
-                 records: Mapping[str, tuple[Any, ...]] | None = None) -> None:
+                 records: Mapping[str, tuple[Any, ...]] | None = None,
+                 last_seen: datetime | None = None) -> None:
         self.frames, self.files = frames, files
         self.rejections, self.warnings = rejections, warnings
         self._records = dict(records or {})
+        self.last_seen = last_seen
 
     @cached_property
     def tickets(self) -> tuple[Ticket, ...]:
@@ -147,6 +167,10 @@ class Dataset:
     def monitors(self) -> tuple[Monitor, ...]:
         return self._records.get("monitors", ())
 
+    @property
+    def unmonitored(self) -> tuple[Unmonitored, ...]:
+        return self._records.get("unmonitored", ())
+
 
 # ---------------------------------------------------------------------- one source
 
@@ -159,7 +183,13 @@ def read_source(config: Config, source: Source, monitors: MonitorIndex | None = 
     :class:`~qbr.errors.InputError` for a file-level problem and
     :class:`~qbr.errors.ConfigError` for a column map that lacks a required field.
     With ``use_cache``, a ticket or status source is taken from the parse cache when its
-    file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`)."""
+    file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`).
+    Event and uptime logs are read by :func:`qbr.logs.dispatch.read_log` (same reader,
+    then folded) and never cached: their fold depends on the configured monitors."""
+    if source.kind in LOG_KINDS:
+        return read_log(config, source,
+                        monitor_index(config) if monitors is None else monitors)
+    refuse_json(source, source_label(config, source))
     check_columns(config, source)
     file = source_label(config, source)
     key = _cache_key(config, source, file) if use_cache else None
@@ -210,6 +240,8 @@ def _read_source(config: Config, source: Source, file: str,
         _dedup_tickets([result])
     if source.kind == "monitors":
         _merge_monitors(config, [result], monitor_index(config))
+    if source.kind == "outages":  # an outage list that is really a state log (qbr.logs)
+        result.warnings.extend(outage_list_warnings(result, table))
     return result
 
 
@@ -222,9 +254,11 @@ _COLUMNAR = ("tickets", "status")
 def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     """Read every source in config order and apply the cross-file rules: monitors from
     ``monitors`` sources join the config's, tickets are de-duplicated and status events
-    follow their ticket's bucket (SPEC §2, §7). Instants are UTC. ``use_cache``: see
-    :func:`read_source`; in addition the ticket-and-status part after the cross-file
-    rules is cached as a whole, so an unchanged run re-reads only Parquet."""
+    follow their ticket's bucket (SPEC §2, §7); event and uptime logs are folded into the
+    same frames (:mod:`qbr.logs`). Instants are UTC. ``use_cache``: see
+    :func:`read_source`; in addition the part built from ticket and status sources after
+    the cross-file rules is cached as a whole, so an unchanged run re-reads only Parquet
+    (logs are always read afresh and folded on top)."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}
@@ -236,16 +270,18 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
         None if hit is not None and s.kind in _COLUMNAR else
         read_source(config, s, index, use_cache)
         for i, s in enumerate(config.sources)]
-    if hit is None:
-        read = [r for r in results if r is not None]
-        dataset = assemble(read, monitors)
-        if key is not None:
-            cache.store_assembled(key, dataset.frames.tickets, dataset.frames.status_events, {
-                i: (_report_fields(dataset.files[i]), sorted(r.rejections, key=_by_row),
-                    r.warnings)
-                for i, r in enumerate(read) if r.source.kind in _COLUMNAR})
-        return dataset
-    return _from_cache(results, monitors, hit)
+    if hit is not None:
+        tickets, events, parts = hit
+        return _finish(results, monitors, tickets, events, parts)
+    read = [r for r in results if r is not None]
+    tickets, events = _columnar(read)
+    dataset = _finish(results, monitors, tickets, events, {})
+    if key is not None:
+        cache.store_assembled(key, tickets, events, {
+            i: (_report_fields(dataset.files[i]), sorted(r.rejections, key=_by_row),
+                r.warnings)
+            for i, r in enumerate(read) if r.source.kind in _COLUMNAR})
+    return dataset
 
 
 def _dataset_key(config: Config) -> str | None:
@@ -257,31 +293,6 @@ def _dataset_key(config: Config) -> str | None:
                 return None
             keys.append(key)
     return cache.dataset_key(keys) if keys else None
-
-
-def _from_cache(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
-                hit: tuple[pd.DataFrame, pd.DataFrame, dict[int, cache.Part]]) -> Dataset:
-    """A dataset whose ticket and status part comes from the cache; the other sources
-    were read now (they take part in no ticket or status rule)."""
-    tickets, events, parts = hit
-    rest = [r for r in results if r is not None]
-    files, rejections, warnings = [], [], []
-    for i, result in enumerate(results):
-        if result is None:
-            fields, rejected, warned = parts[i]
-            files.append(_report_from(fields, warned))
-            rejections += rejected
-            warnings += warned
-        else:
-            files.append(_report(result))
-            rejections += sorted(result.rejections, key=_by_row)
-            warnings += result.warnings
-    outages, maintenance = _accepted(rest, Outage), _accepted(rest, Maintenance)
-    frames = Frames(tickets, events, outages_frame(outages), maintenance_frame(maintenance),
-                    monitors_frame(monitors))
-    return Dataset(frames, tuple(files), tuple(rejections), tuple(warnings),
-                   records={"outages": outages, "maintenance": maintenance,
-                            "monitors": monitors})
 
 
 def _report_fields(report: FileReport) -> dict[str, Any]:
@@ -302,21 +313,47 @@ def _report_from(fields: Mapping[str, Any], warnings: list[InputWarning]) -> Fil
 
 def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Dataset:
     """The cross-file rules over sources already read (each de-duplicated within itself):
-    tickets de-duplicated across files, status events linked to their tickets."""
+    tickets de-duplicated across files, status events linked to their tickets, logs
+    folded on top."""
+    tickets, events = _columnar(results)
+    return _finish(list(results), monitors, tickets, events, {})
+
+
+def _columnar(results: list[SourceRows]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ticket-and-status part (what the parse cache stores as a whole)."""
     winners = _dedup_tickets(results)
     _link_status(results, winners)
-    files = tuple(_report(r) for r in results)
-    outages = _accepted(results, Outage)
-    maintenance = _accepted(results, Maintenance)
-    frames = Frames(_accepted_frame(results, "tickets", TICKET_COLUMNS),
-                    _events(results), outages_frame(outages), maintenance_frame(maintenance),
-                    monitors_frame(monitors))
-    return Dataset(
-        frames, files,
-        rejections=tuple(x for r in results for x in sorted(r.rejections, key=_by_row)),
-        warnings=tuple(w for r in results for w in r.warnings),
-        records={"outages": outages, "maintenance": maintenance, "monitors": monitors},
-    )
+    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results)
+
+
+def _finish(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
+            tickets: pd.DataFrame, events: pd.DataFrame,
+            parts: Mapping[int, cache.Part]) -> Dataset:
+    """The dataset: ``tickets``/``events`` from the ticket and status sources (just built
+    or from the cache, whose file reports are ``parts`` for the sources left ``None``),
+    the other sources' records, and the folded logs (:func:`qbr.logs.dispatch.fold_into`)."""
+    rest = [r for r in results if r is not None]
+    logs = fold_into(rest, tickets, events, monitors)
+    files, rejections, warnings = [], [], []
+    for i, result in enumerate(results):
+        if result is None:
+            fields, rejected, warned = parts[i]
+            files.append(_report_from(fields, warned))
+            rejections += rejected
+            warnings += warned
+        else:
+            files.append(_report(result))
+            rejections += sorted(result.rejections, key=_by_row)
+            warnings += result.warnings
+    outages = _accepted(rest, Outage) + logs.outages
+    maintenance = _accepted(rest, Maintenance)
+    frames = Frames(logs.tickets, logs.events, outages_frame(outages),
+                    maintenance_frame(maintenance), monitors_frame(logs.monitors),
+                    maintenance_frame(logs.unmonitored, UNMONITORED_COLUMNS))
+    return Dataset(frames, tuple(files), tuple(rejections), tuple(warnings),
+                   records={"outages": outages, "maintenance": maintenance,
+                            "monitors": logs.monitors, "unmonitored": logs.unmonitored},
+                   last_seen=logs.last_seen)
 
 
 def _accepted(results: list[SourceRows], kind: type[_T]) -> tuple[_T, ...]:
@@ -511,7 +548,8 @@ def _report(result: SourceRows) -> FileReport:
         rest = [v for v in result.valid if v.client is None and not pending]
         accepted, unassigned = len(ok), len(rest)
         unassigned_names = Counter(v.name for v in rest)
-        unmapped = Counter()
+        unmapped = Counter(t.priority_raw for t in result.folded  # qbr.logs: folded tickets
+                           if isinstance(t, Ticket) and t.client and t.priority is None)
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
         read=result.read, accepted=accepted, unassigned=unassigned,

@@ -14,7 +14,7 @@ from babel.numbers import get_currency_precision
 from qbr.calendar import BusinessClock, ClockSpec, clock_spec
 from qbr.config import Client, Config, Tier
 from qbr.ingest import Dataset
-from qbr.model import Maintenance, Monitor, Outage, Ticket
+from qbr.model import Maintenance, Monitor, Outage, Ticket, Unmonitored
 from qbr.pack import OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.sla import evaluate, nearest_rank
@@ -40,6 +40,7 @@ class ClientData:
     monitors: list[Monitor] = field(default_factory=list)
     outages: list[Outage] = field(default_factory=list)
     maintenance: list[Maintenance] = field(default_factory=list)
+    unmonitored: list[Unmonitored] = field(default_factory=list)
     rejected: int = 0
 
 
@@ -83,7 +84,8 @@ class Engine:
                      if t.created_at <= as_of and Quarter.of(t.created_at,
                                                              client.timezone) == quarter)
         monitors = tuple(monitor_uptime(m, (q_start, q_end), as_of, data.outages,
-                                        data.maintenance, tier.uptime_guarantee_pct)
+                                        data.maintenance, tier.uptime_guarantee_pct,
+                                        data.unmonitored)
                          for m in data.monitors)
         outages = _outage_rows(data.outages, monitors, as_of)
         entry = _entry(client, tier, rows, monitors, data.rejected, as_of >= q_end)
@@ -122,6 +124,8 @@ def _group(config: Config, dataset: Dataset) -> dict[str, ClientData]:
         groups[o.client].outages.append(o)
     for w in dataset.maintenance:
         groups[w.client].maintenance.append(w)
+    for u in dataset.unmonitored:
+        groups[u.client].unmonitored.append(u)
     for r in dataset.rejections:
         if r.client is not None:
             groups[r.client].rejected += 1
@@ -162,6 +166,7 @@ def _uptime_block(monitors: Sequence[MonitorUptime]) -> dict[str, Any]:
         "monitors": [{"monitor": m.monitor, "critical": m.critical, "uptime_pct": m.uptime_pct,
                       "downtime_minutes": m.downtime_seconds / 60.0,
                       "window_minutes": m.window_seconds / 60.0,
+                      "unmonitored_minutes": m.unmonitored_seconds / 60.0,
                       "guarantee_pct": m.guarantee_pct, "met": m.met} for m in monitors],
         "critical_uptime_pct": crit, "worst_critical_pct": worst}
 
@@ -225,6 +230,8 @@ def default_as_of(dataset: Dataset) -> datetime:
                                  t.closed_at, t.updated_at) if x is not None]
     instants += [e.at for events in dataset.status_events.values() for e in events]
     instants += [x for o in dataset.outages for x in (o.start, o.end) if x is not None]
+    if dataset.last_seen is not None:  # an uptime log's last row (README "Uptime logs")
+        instants.append(dataset.last_seen)
     return max(instants, default=datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC)
 
 

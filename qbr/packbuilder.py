@@ -34,6 +34,8 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
         history=_history(engine, key, quarter, as_of, current),
         brand_folder=brand.folder, logo=brand.logo, primary_color=brand.primary_color,
         accent_color=brand.accent_color,
+        # Monitor display names (config `label`; README "Uptime logs").
+        extra={"monitor_labels": {m.monitor: m.label for m in client.monitors if m.label}},
     )
 
 

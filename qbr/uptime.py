@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from qbr.config import CreditRow
 from qbr.intervals import Interval, intersect, subtract, total_seconds, union
-from qbr.model import Maintenance, Monitor, Outage
+from qbr.model import Maintenance, Monitor, Outage, Unmonitored
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class MonitorUptime:
     downtime_seconds: float
     guarantee_pct: float
     window: tuple[Interval, ...]
+    unmonitored_seconds: float = 0.0  # not watched (paused, silent): out of the window
 
     @property
     def uptime_pct(self) -> float | None:
@@ -52,26 +53,41 @@ def outage_span(outage: Outage, as_of: datetime) -> Interval | None:
 
 
 def monitor_window(monitor: Monitor, quarter: Interval, as_of: datetime,
-                   maintenance: Sequence[Maintenance]) -> list[Interval]:
-    """The measured window of a monitor in a quarter (see module docstring)."""
+                   maintenance: Sequence[Maintenance],
+                   unmonitored: Sequence[Unmonitored] = ()) -> list[Interval]:
+    """The measured window of a monitor in a quarter (see module docstring). Unmonitored
+    spans of the monitor (paused, silent) are holes like maintenance (SPEC §2)."""
     start = max(quarter[0], monitor.observed_from or quarter[0])
     end = min(quarter[1], monitor.observed_until or as_of, as_of)
     holes = [(m.start, m.end) for m in maintenance
              if m.client == monitor.client and m.monitor in (None, monitor.monitor)]
+    holes += [(u.start, u.end) for u in unmonitored if u.monitor == monitor.monitor]
     return subtract([(start, end)], holes) if end > start else []
+
+
+def unmonitored_seconds(monitor: Monitor, quarter: Interval, as_of: datetime,
+                        unmonitored: Sequence[Unmonitored]) -> float:
+    """Wall-clock seconds of the monitor's unmonitored spans inside its observed span
+    in the quarter (overlaps counted once), reported apart from maintenance."""
+    start = max(quarter[0], monitor.observed_from or quarter[0])
+    end = min(quarter[1], monitor.observed_until or as_of, as_of)
+    spans = union((u.start, u.end) for u in unmonitored if u.monitor == monitor.monitor)
+    return total_seconds(intersect(spans, [(start, end)])) if end > start else 0.0
 
 
 def monitor_uptime(monitor: Monitor, quarter: Interval, as_of: datetime,
                    outages: Sequence[Outage], maintenance: Sequence[Maintenance],
-                   tier_guarantee_pct: float) -> MonitorUptime:
+                   tier_guarantee_pct: float,
+                   unmonitored: Sequence[Unmonitored] = ()) -> MonitorUptime:
     """Window and downtime of one monitor for one quarter, in seconds."""
-    window = monitor_window(monitor, quarter, as_of, maintenance)
+    window = monitor_window(monitor, quarter, as_of, maintenance, unmonitored)
     spans = [outage_span(o, as_of) for o in outages if o.monitor == monitor.monitor]
     down = intersect(union(s for s in spans if s is not None), window)
     guarantee = monitor.guarantee_pct if monitor.guarantee_pct is not None \
         else tier_guarantee_pct
     return MonitorUptime(monitor.monitor, monitor.critical, total_seconds(window),
-                         total_seconds(down), guarantee, tuple(window))
+                         total_seconds(down), guarantee, tuple(window),
+                         unmonitored_seconds(monitor, quarter, as_of, unmonitored))
 
 
 def critical_uptime(monitors: Sequence[MonitorUptime]) -> tuple[float | None, float | None]:

@@ -24,6 +24,7 @@ MEASURE_KEYS = {"target_minutes", "met", "breached", "pending", "attainment_pct"
                 "median_minutes", "p90_minutes"}
 ALL_KEYS = {"met", "breached", "pending", "attainment_pct"}
 MONITOR_KEYS = {"monitor", "critical", "uptime_pct", "downtime_minutes", "window_minutes",
+                "unmonitored_minutes",
                 "guarantee_pct", "met"}
 
 

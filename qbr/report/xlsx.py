@@ -168,9 +168,10 @@ def _summary_uptime(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
             _("Downtime (min)"),
             _("Monitored (min)"),
             _("Guarantee met"),
+            _("Not monitored (min)"),
         ]
     )
-    formats = ["", "", _pct_format(2), "General", "0.0##", MINUTES, MINUTES]
+    formats = ["", "", _pct_format(2), "General", "0.0##", MINUTES, MINUTES, "", MINUTES]
     for mon in up.get("monitors") or []:
         sheet.line(
             [
@@ -182,6 +183,7 @@ def _summary_uptime(sheet: _Sheet, pack: Pack, fmt: Formatters) -> None:
                 mon.get("downtime_minutes"),
                 mon.get("window_minutes"),
                 _yes_no(mon.get("met"), fmt),
+                mon.get("unmonitored_minutes"),
             ],
             formats,
         )
