@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,7 +148,44 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
                             f"{formats}")
     for pos, note in parsed.notes.items():
         warn.append((pos, order, _label(table, name), note))
+    bad = np.flatnonzero(parsed.bad)
+    if bad.size and bad.size * 2 > int((~_blank(col)).sum()):
+        hint = propose_format(col.take(pa.array(bad[:200])).to_pylist())
+        warn.append((int(bad[0]), _COLUMN_NOTE + order, _label(table, name),
+                     f"{bad.size} of {int((~_blank(col)).sum())} values match none of the "
+                     f"declared formats {formats}; {hint}"))
     return parsed.utc
+
+
+#: Formats tried when most values of a column fail the declared ones (a hint only: a
+#: format is never applied unless the source declares it).
+CANDIDATES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z",
+              "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M:%S.%f",
+              "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S",
+              "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+              "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d", "%d-%m-%Y %H:%M",
+              "%Y/%m/%d %H:%M:%S", "%d %b %Y %H:%M", "%b %d, %Y %I:%M %p")
+
+
+def propose_format(values: list[str]) -> str:
+    """A sentence naming the candidate format(s) that read every one of ``values``;
+    day-first and month-first both fitting is said so (the user must choose)."""
+    fits = [f for f in CANDIDATES if all(_fits(v, f) for v in values)]
+    if not fits:
+        return "no common format reads them either (check the column mapping)"
+    if len(fits) > 1 and any("%d/%m" in f for f in fits) and any("%m/%d" in f for f in fits):
+        return (f"both day-first {fits[0]!r} and month-first "
+                f"{next(f for f in fits if '%m/%d' in f)!r} fit: declare the one the "
+                f"export uses")
+    return f"{fits[0]!r} reads them: declare it in date_format if that is the export's format"
+
+
+def _fits(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _required(ctx: _Ctx, verdicts: _Verdicts) -> None:
@@ -160,7 +198,12 @@ def _warnings(ctx: _Ctx, verdicts: _Verdicts, warn: list[tuple[int, int, str, st
               ) -> list[InputWarning]:
     ok = verdicts.open
     return [InputWarning(ctx.table.file, int(ctx.table.numbers[pos]), label, note)
-            for pos, _order, label, note in sorted(warn) if ok[pos]]
+            for pos, order, label, note in sorted(warn) if ok[pos] or order >= _COLUMN_NOTE]
+
+
+#: Warnings about a whole column carry an order from here: kept although their row (the
+#: first bad one) is rejected.
+_COLUMN_NOTE = 100
 
 
 def _constant(value: str, n: int) -> pa.Array:

@@ -125,6 +125,7 @@ class MetricsRun:
     document: dict[str, Any]
     results: tuple[ClientQuarter, ...]
     as_of: datetime
+    files: tuple[FileReport, ...] = ()  # the inputs' row accounting (for warnings)
 
 
 def client_keys(config: Config, client: str | None) -> list[str]:
@@ -146,7 +147,8 @@ def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None
     run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = tuple(engine.client_quarter(k, q, run.as_of) for k in keys)
-    return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of)
+    return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of,
+                      run.dataset.files)
 
 
 # ------------------------------------------------------------------- report/batch

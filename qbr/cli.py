@@ -100,6 +100,15 @@ def validate(config_path: str, strict: bool, no_cache: bool) -> None:
     for line in validate_lines(checks):
         click.echo(line)
     failed = [c.exit_code for c in checks if c.error is not None]
+    # A source whose every row was rejected (a wrong date format, a shifted header) would
+    # silently give an empty quarter: it fails validation like an unreadable file.
+    empty = [(c, c.report) for c in checks if c.report is not None and c.report.read
+             and c.report.accepted + c.report.unassigned == 0]
+    for c, report in empty:
+        click.echo(f"error: {c.file}: every one of its {report.read} rows was rejected "
+                   f"(source {c.name})", err=True)
+    if empty:
+        failed.append(65)
     if failed:
         sys.exit(max(failed))
     if strict and not all(c.clean for c in checks):
@@ -126,6 +135,10 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
     run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client,
                       use_cache=not no_cache)
     say_as_of(run)
+    for f in run.files:
+        if f.read and f.accepted + f.unassigned == 0:
+            click.echo(f"warning: {f.file}: every one of its {f.read} rows was rejected "
+                       f"(run qbr validate)", err=True)
     if fmt == "json":
         click.echo(json.dumps(run.document, indent=2, ensure_ascii=False))
     else:

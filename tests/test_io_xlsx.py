@@ -104,3 +104,22 @@ def test_adversarial_33_formula_without_cached_value_is_rejected_naming_the_cell
     assert data.rejections[0].detail.startswith("Tickets!C3: formula '=A2&\"x\"' has no")
     report = data.files[0]
     assert (report.read, report.accepted, sum(report.rejected.values())) == (3, 2, 1)
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_adversarial_24_date_cells_use_the_workbooks_epoch_and_numbers_are_not_dates(
+        tmp_path: Path, epoch: str) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904 if epoch == "1904" else CALENDAR_WINDOWS_1900
+    sheet = book.active
+    sheet.append(["Ticket", "Company", "Priority", "Created"])
+    sheet.append([1, "ACME GmbH", "P1", datetime(2024, 12, 31, 12, 0)])  # a date cell
+    sheet.append([2, "ACME GmbH", "P1", 45657.5])  # a bare serial: no serial_dates option
+    book.save(tmp_path / "t.xlsx")
+    data = load_dataset(make_config(tmp_path, {"t": source("t.xlsx")}))
+    # 12:00 CET (Europe/Berlin, the source's zone) is 11:00 UTC, in either epoch.
+    assert [t.created_at for t in data.tickets] == [datetime(2024, 12, 31, 11, 0, tzinfo=UTC)]
+    assert [(r.row, r.reason, r.column) for r in data.rejections] == [
+        (3, "bad-date", "Created")]
