@@ -138,3 +138,17 @@ def test_cache_covers_tickets_and_logs_are_folded_on_top(tmp_path: Path) -> None
         pd.testing.assert_frame_equal(data.frames.status_events, fresh.frames.status_events)
     # ticket 10 from the tickets source, ticket 1 folded from the log: once each
     assert sorted(t.ticket_id for t in again.tickets) == ["1", "10"]
+
+
+def test_a_log_in_another_date_format_proposes_one(tmp_path: Path) -> None:
+    write(tmp_path, "up.csv", STATES)
+    data = load_dataset(config(tmp_path, {"up": {
+        "path": "up.csv", "kind": "uptime_states", "date_format": "%d.%m.%Y %H:%M",
+        "columns": {"monitor": "monitor", "at": "at", "state": "state"}}}))
+    (report,) = data.files
+    assert dict(report.rejected) == {"bad-date": 4}
+    (hint,) = [w for w in report.warnings if "match none" in w.message]
+    assert (hint.row, hint.column) == (2, "at")
+    assert hint.message == ("4 of 4 values match none of the declared formats "
+                            "'%d.%m.%Y %H:%M'; '%Y-%m-%d %H:%M' reads them: declare it in "
+                            "date_format if that is the export's format")

@@ -9,13 +9,14 @@ accepted or unassigned *row*, so the file's accounting stays
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
+from qbr.adapt_columns import propose_format
 from qbr.adapter import (
     InputWarning,
     MonitorIndex,
@@ -88,6 +89,7 @@ def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRo
         if name not in frame and name in source.columns:
             frame[name] = ""
     folded = _fold(config, source, frame, file, labels, monitors)
+    notes += _date_hint(frame, folded.rejections, source, file, labels)
     valid = [ValidRow(ROW_MARK, client, folded.names.get(row, ""), row)
              for row, client in sorted(folded.rows.items())]
     return SourceRows(source=source, file=file, labels=labels, read=read, valid=valid,
@@ -95,6 +97,25 @@ def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRo
                       warnings=notes + folded.warnings,
                       folded=folded.records, last_seen=folded.last_seen,
                       folded_rows=folded.ticket_rows)
+
+
+def _date_hint(frame: pd.DataFrame, rejections: Sequence[Rejection], source: Source,
+               file: str, labels: Mapping[str, str]) -> list[InputWarning]:
+    """As for ticket exports (:func:`qbr.adapt_columns.propose_format`): when most
+    timestamps of the log match none of the declared formats, one warning says so and
+    proposes a format that reads them (never applied unless declared)."""
+    label = labels.get("at")
+    if "at" not in frame or label is None:
+        return []
+    rows = sorted(r.row for r in rejections if r.reason == "bad-date" and r.column == label)
+    filled = int((frame["at"] != "").sum())
+    if not rows or len(rows) * 2 <= filled:
+        return []
+    texts = frame.set_index("row")["at"].reindex(rows[:200]).astype(str).tolist()
+    formats = ", ".join(repr(f) for f in source.date_formats)
+    return [InputWarning(file, rows[0], label,
+                         f"{len(rows)} of {filled} values match none of the declared formats "
+                         f"{formats}; {propose_format(texts)}")]
 
 
 def dedup_folded(results: Sequence[SourceRows]) -> None:
