@@ -16,6 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from qbr.config import Config, Source, normalise_name
 from qbr.errors import ConfigError, InputError
 from qbr.io import Cell, RawRow, RawTable, cell_text
@@ -41,8 +45,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
 #: Optional canonical fields per source kind.
 OPTIONAL: Mapping[str, tuple[str, ...]] = {
     "tickets": ("first_response_at", "resolved_at", "closed_at", "updated_at", "status",
-                "title", "category", "queue", "reported_pause"),
-    "status": (),
+                "title", "category", "queue", "reported_pause", "excluded"),
+    "status": ("priority",),
     "outages": ("end", "reason"),
     "maintenance": ("client", "monitor", "reason"),
     "monitors": ("critical", "guarantee_pct"),
@@ -133,8 +137,15 @@ class _Row:
         self.provenance = Provenance(ctx.table.file, raw.row)
 
     def cell(self, name: str) -> Cell:
+        """The raw cell; a ``null_values`` token or a blank reads as the field's default
+        (or blank) — README "Values that never turn into wrong numbers"."""
         i = self.ctx.table.index.get(name)
-        return "" if i is None or i >= len(self.raw.cells) else self.raw.cells[i]
+        cell = "" if i is None or i >= len(self.raw.cells) else self.raw.cells[i]
+        if isinstance(cell, str) and cell.strip() in self.ctx.source.null_values:
+            cell = ""
+        if cell == "" or (isinstance(cell, str) and not cell.strip()):
+            return self.ctx.source.defaults.get(name, "")
+        return cell
 
     def text(self, name: str) -> str:
         return cell_text(self.cell(name))
@@ -351,12 +362,14 @@ def check_columns(config: Config, source: Source) -> None:
     """The column map names every required field and only known ones (else ConfigError)."""
     required, optional = REQUIRED[source.kind], OPTIONAL[source.kind]
     key = f"sources.{source.name}.columns"
-    unknown = [name for name in source.columns if name not in required + optional]
+    unknown = [name for name in {**source.columns, **source.defaults}
+               if name not in required + optional]
     if unknown:
         raise ConfigError(config.file, key, f"unknown field(s) {', '.join(unknown)} for kind "
                                             f"{source.kind!r} (allowed: "
                                             f"{', '.join(required + optional)})")
-    missing = [name for name in required if name not in source.columns]
+    missing = [name for name in required
+               if name not in source.columns and name not in source.defaults]
     if source.kind == "maintenance" and not {"client", "monitor"} & set(source.columns):
         missing.append("client or monitor")
     if missing:
@@ -379,3 +392,24 @@ def _check_statuses(ctx: _Context) -> None:
                                      f"map each to one of "
                                      f"{', '.join(sorted(CANONICAL_STATUSES))}",
                      column=ctx.table.label("status"))
+
+
+def check_statuses_column(table: RawTable, source: Source, col: pa.Array | None,
+                          reasons: np.ndarray) -> None:
+    """:func:`_check_statuses` for a column-wise table: one error for the file lists the
+    distinct status values missing from ``values.status`` with their row counts."""
+    if col is None:
+        return
+    known = {k.strip() for k in source.values.get("status", {})}
+    data = col.filter(pa.array(~reasons.astype(bool)))  # rows the reader kept
+    counts = pc.value_counts(data).to_pylist()
+    unmapped = {c["values"]: c["counts"] for c in counts
+                if c["values"] and c["values"] not in known}
+    if not unmapped:
+        return
+    listed = ", ".join(f"{value!r} ({n} row{'s' if n > 1 else ''})"
+                       for value, n in sorted(unmapped.items()))
+    raise InputError(table.file, f"status value(s) missing from values.status: {listed}; "
+                                 f"map each to one of "
+                                 f"{', '.join(sorted(CANONICAL_STATUSES))}",
+                     column=table.label("status"))

@@ -58,10 +58,12 @@ class Inputs:
     as_of_given: bool
 
 
-def load_inputs(config: Config, as_of: str | datetime | None = None) -> Inputs:
+def load_inputs(config: Config, as_of: str | datetime | None = None,
+                use_cache: bool = False) -> Inputs:
     """Read every source and fix ``as_of``: the given instant, else the latest observed
-    instant in the inputs (SPEC §3)."""
-    dataset = load_dataset(config)
+    instant in the inputs (SPEC §3). ``use_cache``: take unchanged ticket and status
+    sources from the parse cache (README "Parse cache")."""
+    dataset = load_dataset(config, use_cache)
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
     given = as_of is not None
@@ -92,26 +94,26 @@ class SourceCheck:
             not r.rejected and not r.unmapped_priorities
 
 
-def validate(config: Config) -> list[SourceCheck]:
+def validate(config: Config, use_cache: bool = False) -> list[SourceCheck]:
     """Account for every row exactly as a run does (:func:`load_dataset`, so status rows
     follow their ticket into accepted, unassigned or ``unknown-ticket``). When a file
     cannot be read, each source is read on its own instead, so one broken file does not
     hide the others; the counts of the readable ones are then those of the file alone."""
     try:
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, use_cache)
     except QbrError:
-        return _check_each_source(config)
+        return _check_each_source(config, use_cache)
     return [SourceCheck(source.name, report.file, report, None,
                         tuple(r for r in dataset.rejections if r.file == report.file))
             for source, report in zip(config.sources, dataset.files, strict=True)]
 
 
-def _check_each_source(config: Config) -> list[SourceCheck]:
+def _check_each_source(config: Config, use_cache: bool = False) -> list[SourceCheck]:
     checks = []
     for source in config.sources:
         label = source_label(config, source)
         try:
-            result = read_source(config, source)
+            result = read_source(config, source, use_cache=use_cache)
             checks.append(SourceCheck(source.name, label, result.report, None,
                                       tuple(sorted(result.rejections, key=lambda r: r.row))))
         except QbrError as exc:
@@ -130,6 +132,7 @@ class MetricsRun:
     document: dict[str, Any]
     results: tuple[ClientQuarter, ...]
     as_of: datetime
+    files: tuple[FileReport, ...] = ()  # the inputs' row accounting (for warnings)
 
 
 def client_keys(config: Config, client: str | None) -> list[str]:
@@ -143,15 +146,17 @@ def client_keys(config: Config, client: str | None) -> list[str]:
 
 
 def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None = None,
-            client: str | None = None, inputs: Inputs | None = None) -> MetricsRun:
+            client: str | None = None, inputs: Inputs | None = None,
+            use_cache: bool = False) -> MetricsRun:
     """Compute the metrics JSON for one quarter, for every client or one."""
     q = parse_quarter(quarter, config.fiscal_year_start) if isinstance(quarter, str) \
         else quarter
     keys = client_keys(config, client)
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = tuple(engine.client_quarter(k, q, run.as_of) for k in keys)
-    return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of)
+    return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of,
+                      run.dataset.files)
 
 
 # ------------------------------------------------------------------- report/batch
@@ -184,13 +189,14 @@ RENDER_MEMORY_MB = 2048
 
 def report(config: Config, client: str, quarter: str, out_dir: str | Path = "out",
            as_of: str | datetime | None = None, template_dir: str | Path | None = None,
-           inputs: Inputs | None = None, options: RenderOptions | None = None
-           ) -> BatchResult:
+           inputs: Inputs | None = None, options: RenderOptions | None = None,
+           use_cache: bool = False) -> BatchResult:
     """Write one client's PDF and XLSX for ``quarter`` into ``out_dir`` (as a pair, under
     the output-folder lock, like ``batch``; with ``options.internal`` also the internal
     pair)."""
     keys = client_keys(config, client)
-    return _render(config, keys, quarter, out_dir, as_of, template_dir, inputs, isolate=False,
+    run = inputs or load_inputs(config, as_of, use_cache)
+    return _render(config, keys, quarter, out_dir, as_of, template_dir, run, isolate=False,
                    options=options or RenderOptions())
 
 
@@ -198,8 +204,8 @@ def batch(config: Config, quarter: str, out_dir: str | Path = "out",
           as_of: str | datetime | None = None, template_dir: str | Path | None = None,
           *, clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
           fail_fast: bool = False, executor: Executor | None = None,
-          progress: Progress | None = None, options: RenderOptions | None = None
-          ) -> BatchRun:
+          progress: Progress | None = None, options: RenderOptions | None = None,
+          use_cache: bool = False) -> BatchRun:
     """Every client's pack (or those in ``clients``) for ``quarter`` (``2026Q3`` or
     ``previous``), in parallel, skipping unchanged clients; see :mod:`qbr.batch`. The
     run report is written to ``out_dir/batch-report.json`` and returned. ``options``
@@ -213,7 +219,8 @@ def batch(config: Config, quarter: str, out_dir: str | Path = "out",
     return run_batch(config, quarter, out_dir, as_of=cut,
                      template_dirs=(Path(template_dir),) if template_dir else (),
                      clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
-                     executor=executor, progress=progress, options=options)
+                     executor=executor, progress=progress, options=options,
+                     use_cache=use_cache)
 
 
 def _renderer() -> Any:
@@ -270,13 +277,13 @@ def _render(config: Config, keys: Sequence[str], quarter: str, out_dir: str | Pa
 
 
 def explain(config: Config, client: str, ticket: str, quarter: str | None = None,
-            as_of: str | datetime | None = None, inputs: Inputs | None = None
-            ) -> Explanation:
+            as_of: str | datetime | None = None, inputs: Inputs | None = None,
+            use_cache: bool = False) -> Explanation:
     """One ticket's clocks as a timeline, with the verdicts the workbook lists (README
     "Explaining one ticket"). ``ticket`` is its id, or ``SYSTEM:ID``."""
     client_keys(config, client)
     q = parse_quarter(quarter, config.fiscal_year_start) if quarter else None
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     return find_and_explain(config, run.dataset, client, ticket, q, run.as_of)
 
 
@@ -292,10 +299,10 @@ class FiguresRun:
 
 
 def figures(config: Config, quarters: str, as_of: str | datetime | None = None,
-            inputs: Inputs | None = None) -> FiguresRun:
+            inputs: Inputs | None = None, use_cache: bool = False) -> FiguresRun:
     """Portfolio figures over a quarter or an inclusive range ``2025Q4..2026Q3``."""
     qs = parse_quarters(quarters, config.fiscal_year_start)
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = [engine.client_quarter(k, q, run.as_of) for q in qs for k in config.clients]
     doc = figures_document(results, qs, run.as_of.isoformat(), config.min_clients)
@@ -327,7 +334,8 @@ class CalibrateRun:
 
 def calibrate(config: Config, quarters: str, as_of: str | datetime | None = None,
               tier: str | None = None, objective: float | None = None,
-              min_tickets: int = MIN_TICKETS, inputs: Inputs | None = None) -> CalibrateRun:
+              min_tickets: int = MIN_TICKETS, inputs: Inputs | None = None,
+              use_cache: bool = False) -> CalibrateRun:
     """Attainment history, achievable targets and recommendations per tier and priority
     over ``quarters`` (``2025Q3..2026Q3``); see :mod:`qbr.calibrate`."""
     if tier is not None and tier not in config.tiers:
@@ -335,7 +343,7 @@ def calibrate(config: Config, quarters: str, as_of: str | datetime | None = None
     if objective is not None and not 0 < objective <= 100:
         raise UsageError(f"--objective: expected a percentage in (0, 100], got {objective:g}")
     qs = parse_quarters(quarters, config.fiscal_year_start)
-    run = inputs or load_inputs(config, as_of)
+    run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     tiers = [tier] if tier else list(config.tiers)
     results = tuple(engine.client_quarter(k, q, run.as_of) for q in qs

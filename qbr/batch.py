@@ -70,27 +70,29 @@ class Loaded:
 
 
 def load_isolated(config: Config, config_path: str, as_of: datetime | None,
-                  template_dirs: tuple[Path, ...], out_dir: Path | None = None) -> Loaded:
+                  template_dirs: tuple[Path, ...], out_dir: Path | None = None,
+                  use_cache: bool = False) -> Loaded:
     """Load every source; when one cannot be read, load the others and block the
     clients the broken one feeds, so that they fail alone (issue 8 §1).
 
     A broken source feeds the clients named in its client column when the file can still
     be read as a table; else the clients it fed in earlier runs (their manifest entries
     in ``out_dir`` list their source files); else — nothing says whose rows it held —
-    every client."""
+    every client. ``use_cache``: the parse cache of :mod:`qbr.cache` (``--no-cache``
+    turns it off)."""
     try:
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, use_cache)
         blocked: dict[str, str] = {}
     except QbrError:
         good, blocked = [], {}
         for source in config.sources:
             try:
-                read_source(config, source)
+                read_source(config, source, use_cache=use_cache)
                 good.append(source)
             except QbrError as exc:
                 for key in _clients_of(config, source, out_dir):
                     blocked.setdefault(key, f"input {exc}")
-        dataset = load_dataset(replace(config, sources=tuple(good)))
+        dataset = load_dataset(replace(config, sources=tuple(good)), use_cache)
     cut = as_of if as_of is not None else default_as_of(dataset)
     return Loaded(config, config_path, dataset, cut, template_dirs, blocked,
                   sources_of(dataset))
@@ -183,6 +185,7 @@ class Job:
     as_of: str
     template_dirs: tuple[str, ...]
     options: RenderOptions = field(default_factory=RenderOptions)  # issue 7 render options
+    use_cache: bool = False  # the worker's own load (Dask) uses the parse cache
 
 
 _LOADED: dict[str, tuple[Loaded, Engine]] = {}
@@ -198,7 +201,8 @@ def _loaded_for(job: Job) -> tuple[Loaded, Engine]:
     if job.token not in _LOADED:  # a Dask worker: load once from shared storage
         config = load_config(job.config_path)
         loaded = load_isolated(config, job.config_path, parse_as_of(job.as_of),
-                               tuple(Path(d) for d in job.template_dirs), Path(job.out_dir))
+                               tuple(Path(d) for d in job.template_dirs), Path(job.out_dir),
+                               job.use_cache)
         _LOADED[job.token] = (loaded, Engine(loaded.config, loaded.dataset))
     return _LOADED[job.token]
 
@@ -300,11 +304,11 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
               clients: Sequence[str] = (), jobs: int | None = None, force: bool = False,
               fail_fast: bool = False, executor: Executor | None = None,
               progress: Progress | None = None, now: datetime | None = None,
-              options: RenderOptions | None = None) -> BatchRun:
+              options: RenderOptions | None = None, use_cache: bool = False) -> BatchRun:
     """Render the packs of ``clients`` (default all) for ``quarter`` (``2026Q3`` or
     ``previous``) into ``out_dir``. ``executor`` (any ``concurrent.futures.Executor``)
     overrides the local process pool of ``jobs`` workers (default: the CPU count).
-    ``options`` (issue 7) reach every worker's render."""
+    ``options`` (issue 7) reach every worker's render; ``use_cache`` every load."""
     started = datetime.now(UTC)
     t0 = time.monotonic()
     now = now or started
@@ -318,12 +322,13 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
         for line in recovered:
             log.warning("%s", line)
         config_path = str(Path(config.file).resolve())
-        loaded = load_isolated(config, config_path, as_of, layers, out)
+        loaded = load_isolated(config, config_path, as_of, layers, out, use_cache)
         opts = options or RenderOptions()
         cfg_sha = config_fingerprint(config, layers, opts)
         token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
         job_list = [Job(k, quarters[k], str(out), force, cfg_sha, token, config_path,
-                        loaded.as_of.isoformat(), tuple(str(d) for d in layers), opts)
+                        loaded.as_of.isoformat(), tuple(str(d) for d in layers), opts,
+                        use_cache)
                     for k in keys]
         outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress)
         doc = {

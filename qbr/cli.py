@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,6 +87,10 @@ def render_options(f: F) -> F:
     return click.option("--internal", is_flag=True,
                         help="Also write the MSP-only appendix (<client>_<quarter>_internal"
                              ".pdf/.xlsx): whole-file counts, file names, config keys.")(f)
+def no_cache_option(f: F) -> F:
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Read every export afresh, neither using nor filling the parse "
+                             "cache (README \"Parse cache\").")(f)
 
 
 def say_as_of(run: Any) -> None:
@@ -109,9 +113,10 @@ def main() -> None:
 
 @main.command()
 @config_option
+@no_cache_option
 @click.option("--strict", is_flag=True,
               help="Exit 1 if any row is unassigned, unclassified or rejected.")
-def validate(config_path: str, strict: bool) -> None:
+def validate(config_path: str, strict: bool, no_cache: bool) -> None:
     """Read every source and account for every row: read = accepted + unassigned +
     rejected, with reasons, unassigned company names and unmapped priorities.
 
@@ -119,10 +124,19 @@ def validate(config_path: str, strict: bool) -> None:
     Example:
       qbr validate --config sample_data/qbr.toml --strict
     """
-    checks = api.validate(api.load(config_path))
+    checks = api.validate(api.load(config_path), use_cache=not no_cache)
     for line in validate_lines(checks):
         click.echo(line)
     failed = [c.exit_code for c in checks if c.error is not None]
+    # A source whose every row was rejected (a wrong date format, a shifted header) would
+    # silently give an empty quarter: it fails validation like an unreadable file.
+    empty = [(c, c.report) for c in checks if c.report is not None and c.report.read
+             and c.report.accepted + c.report.unassigned == 0]
+    for c, report in empty:
+        click.echo(f"error: {c.file}: every one of its {report.read} rows was rejected "
+                   f"(source {c.name})", err=True)
+    if empty:
+        failed.append(65)
     if failed:
         sys.exit(max(failed))
     if strict and not all(c.clean for c in checks):
@@ -137,16 +151,22 @@ def validate(config_path: str, strict: bool) -> None:
 @click.option("--client", default=None, help="Only this client (config key).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True, help="json: exactly the qbr.metrics/1 document on stdout.")
+@no_cache_option
 def metrics(config_path: str, as_of: str | None, quarter: str, client: str | None,
-            fmt: str) -> None:
+            fmt: str, no_cache: bool) -> None:
     """SLA attainment, uptime and credits per client for one quarter.
 
     \b
     Example:
       qbr metrics --config sample_data/qbr.toml --quarter 2026Q3 --format json
     """
-    run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client)
+    run = api.metrics(api.load(config_path), quarter, as_of=as_of, client=client,
+                      use_cache=not no_cache)
     say_as_of(run)
+    for f in run.files:
+        if f.read and f.accepted + f.unassigned == 0:
+            click.echo(f"warning: {f.file}: every one of its {f.read} rows was rejected "
+                       f"(run qbr validate)", err=True)
     if fmt == "json":
         # SPEC §6: the document never carries NaN or Infinity (invalid JSON); fail loudly.
         click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))
@@ -163,9 +183,10 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
 @click.option("--template-dir", default=None, type=click.Path(file_okay=False),
               help="A template layer over the MSP brand and the defaults.")
 @render_options
+@no_cache_option
 def report(config_path: str, as_of: str | None, client: str, quarter: str, out_dir: str,
            template_dir: str | None, internal: bool, pdf_variant: str | None,
-           render_timeout: float) -> None:
+           render_timeout: float, no_cache: bool) -> None:
     """Write one client's PDF deck and Excel workbook.
 
     \b
@@ -175,7 +196,7 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
     options = api.RenderOptions(internal, pdf_variant, render_timeout or None,
                                 api.RENDER_MEMORY_MB if render_timeout else None)
     result = api.report(api.load(config_path), client, quarter, out_dir, as_of=as_of,
-                        template_dir=template_dir, options=options)
+                        template_dir=template_dir, options=options, use_cache=not no_cache)
     say_as_of(result)
     for line in batch_lines(result):
         click.echo(line)
@@ -203,10 +224,11 @@ def report(config_path: str, as_of: str | None, client: str, quarter: str, out_d
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address for --executor dask, e.g. tcp://HOST:8786.")
 @render_options
+@no_cache_option
 def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str, ...],
           jobs: int | None, force: bool, fail_fast: bool, out_dir: str,
           template_dir: str | None, executor: str, scheduler: str | None, internal: bool,
-          pdf_variant: str | None, render_timeout: float) -> None:
+          pdf_variant: str | None, render_timeout: float, no_cache: bool) -> None:
     """Write every client's pack in parallel for schedulers: unchanged clients are
     skipped, a failing client is reported and the others go on, and
     OUT/batch-report.json records every client. Exit 0 all written or unchanged, 1 some
@@ -227,7 +249,7 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
         run = api.batch(cfg, quarter, out_dir, as_of=as_of, template_dir=template_dir,
                         clients=clients, jobs=jobs, force=force, fail_fast=fail_fast,
                         executor=pool, progress=batch_progress(sys.stderr.isatty()),
-                        options=options)
+                        options=options, use_cache=not no_cache)
     click.echo(f"as_of: {run.document['as_of']}", err=True)
     for outcome in run.outcomes:
         if outcome.get("traceback"):  # only with QBR_DEBUG=1
@@ -250,8 +272,9 @@ def batch(config_path: str, as_of: str | None, quarter: str, clients: tuple[str,
               help="Check the ticket belongs to this quarter (default: its own).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: the qbr.explain/1 document on stdout.")
+@no_cache_option
 def explain(config_path: str, as_of: str | None, client: str, ticket_id: str,
-            quarter: str | None, fmt: str) -> None:
+            quarter: str | None, fmt: str, no_cache: bool) -> None:
     """One ticket's clocks as a timeline: open and closed intervals (outside hours, lunch,
     weekend, holiday by name), pauses and reopens, the running business minutes, the
     target, the verdict and the rule that decided it — the same numbers as the workbook.
@@ -260,7 +283,8 @@ def explain(config_path: str, as_of: str | None, client: str, ticket_id: str,
     Example:
       qbr explain --config sample_data/qbr.toml --client brauhaus-mueller --ticket 2026-000636
     """
-    result = api.explain(api.load(config_path), client, ticket_id, quarter, as_of=as_of)
+    result = api.explain(api.load(config_path), client, ticket_id, quarter, as_of=as_of,
+                         use_cache=not no_cache)
     say_as_of(result)
     if fmt == "json":
         click.echo(json.dumps(explanation_json(result), indent=2, ensure_ascii=False,
@@ -282,8 +306,9 @@ def explain(config_path: str, as_of: str | None, client: str, ticket_id: str,
               type=click.Choice(["uptime", "response_median", "response_median_p1",
                                  "response_attainment", "resolution_attainment"]),
               help="The figure of the svg badge.")
+@no_cache_option
 def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
-            figure_id: str) -> None:
+            figure_id: str, no_cache: bool) -> None:
     """Portfolio figures for sales, rounded against the MSP and suppressed below the
     minimum client count; no client is named. Every format keeps each figure's window,
     method, counts, rounding and suppression.
@@ -295,7 +320,8 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
     """
     from qbr.figures_out import figures_csv, figures_html, figures_svg
 
-    result = api.figures(api.load(config_path), quarters, as_of=as_of)
+    result = api.figures(api.load(config_path), quarters, as_of=as_of,
+                         use_cache=not no_cache)
     say_as_of(result)
     doc = result.document
     if fmt == "json":
@@ -325,9 +351,10 @@ def figures(config_path: str, as_of: str | None, quarters: str, fmt: str,
               default="table", show_default=True)
 @click.option("--xlsx", "xlsx_path", default=None, type=click.Path(dir_okay=False),
               help="Also write a workbook with the table and the distributions.")
+@no_cache_option
 def calibrate(config_path: str, as_of: str | None, quarters: str, tier: str | None,
               objective: float | None, min_tickets: int, fmt: str,
-              xlsx_path: str | None) -> None:
+              xlsx_path: str | None, no_cache: bool) -> None:
     """Targets the desk can keep: per tier and priority, the attainment history, the
     target met at the objective in each quarter (business minutes, nearest rank), the
     quarter-over-quarter trend and a recommendation with its evidence.
@@ -339,7 +366,8 @@ def calibrate(config_path: str, as_of: str | None, quarters: str, tier: str | No
     from qbr.calibrate import calibrate_table, calibrate_workbook
 
     run = api.calibrate(api.load(config_path), quarters, as_of=as_of, tier=tier,
-                        objective=objective, min_tickets=min_tickets)
+                        objective=objective, min_tickets=min_tickets,
+                        use_cache=not no_cache)
     say_as_of(run)
     if fmt == "json":
         click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))
@@ -356,3 +384,40 @@ def calibrate(config_path: str, as_of: str | None, quarters: str, tier: str | No
             raise DestinationError(f"cannot write {target}: "
                                    f"{exc.strerror or exc}") from None
         click.echo(f"workbook: {target}", err=True)
+
+
+@main.command("init")
+@click.option("--from", "files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False), help="An export (repeatable).")
+@click.option("--out", default="qbr.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="The config to write.")
+@click.option("--yes", "assume_yes", is_flag=True,
+              help="Take every default without asking; stop on a day/month ambiguity.")
+def init(files: tuple[str, ...], out: str, assume_yes: bool) -> None:
+    """Look at unknown exports and write a first config (preset, columns, value maps,
+    date format, a default tier, calendar and clients) that validate accepts.
+
+    \b
+    Example:
+      qbr init --from tickets.csv --from uptime.csv --out qbr.toml
+    """
+    from qbr.init import Asker, defaults_asker, run_init
+
+    target = Path(out)
+    if target.exists() and (assume_yes or not click.confirm(f"{out} exists. Overwrite?")):
+        raise click.UsageError(f"{out} exists; choose another --out or remove it")
+
+    def choose(question: str, options: Sequence[str]) -> int:
+        for i, option in enumerate(options, 1):
+            click.echo(f"  {i}. {option}")
+        picked: int = click.prompt(question, type=click.IntRange(1, len(options)), default=1)
+        return picked - 1
+
+    def text(question: str, default: str) -> str:
+        answer: str = click.prompt(question, default=default)
+        return answer
+
+    ask = defaults_asker() if assume_yes else Asker(choose=choose, text=text)
+    toml = run_init([Path(f) for f in files], target, ask, click.echo)
+    target.write_text(toml, encoding="utf-8")
+    click.echo(f"wrote {out}; next: qbr validate --config {out}")

@@ -31,7 +31,13 @@ from qbr.errors import ConfigError
 from qbr.model import CANONICAL_STATUSES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SOURCE_KINDS = ("tickets", "status", "outages", "maintenance", "monitors")
+SOURCE_KINDS = ("tickets", "status", "outages", "maintenance", "monitors",
+                "events", "uptime_states", "checks")  # the last three: qbr.logs
+#: Keys of a source's ``[sources.X.fold]`` table (event logs, README "Event logs").
+FOLD_KEYS = ("response_activity", "response_state_not", "response_assigned")
+#: Canonical uptime states a ``values.state`` map may produce (state-change and check logs).
+UPTIME_STATES = ("up", "down", "paused")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
@@ -187,6 +193,15 @@ class Source:
     values: Mapping[str, Mapping[str, str]]
     decimal: str = "."
     sheet: str | None = None
+    null_values: tuple[str, ...] = ()  # cell texts read as blank (after strip)
+    defaults: Mapping[str, str] = field(default_factory=dict)  # field → value when blank
+    client_pattern: str | None = None  # regex whose group "client" is the company name
+    # Event and uptime logs (qbr.logs; README "Event logs", "Uptime logs").
+    preset: str | None = None
+    fold: Mapping[str, Any] = field(default_factory=dict)
+    stale_after_seconds: float | None = None
+    interval_seconds: float | None = None
+    gap_factor: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -584,8 +599,10 @@ def _check_locale(r: _Reader, locale: str) -> None:
 
 
 def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source:
+    r = _with_preset(r)
     r.unknown({"path", "kind", "system", "encoding", "delimiter", "date_format", "timezone",
-               "columns", "values", "decimal", "sheet"})
+               "columns", "values", "decimal", "sheet", "preset", "fold", "null_values",
+               "stale_after", "interval", "gap_factor", "defaults", "client_pattern"})
     kind = r.get("kind", str)
     if kind not in SOURCE_KINDS:
         raise r.fail("kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -609,6 +626,7 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         raise r.fail("encoding", f"unknown encoding {encoding!r}") from None
     columns = r.table("columns")
     values = r.table("values", {})
+    values.unknown(set(_VALUE_MAPS))  # a typo such as values.priorty is an error
     maps = {k: dict(values.table(k).data) for k in values.data}
     for field_name, mapping in maps.items():
         for raw, canon in mapping.items():
@@ -618,13 +636,101 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
         if canon not in CANONICAL_STATUSES:
             raise values.fail(f"status.{raw!r}", f"expected one of "
                                                  f"{', '.join(sorted(CANONICAL_STATUSES))}")
+    extra = _source_values(r)
     return Source(
         name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
         system=r.get("system", str, name), encoding=encoding,
         delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
-        timezone=tz, columns={k: str(v) for k, v in columns.data.items()}, values=maps,
-        decimal=decimal, sheet=r.get("sheet", str, None),
+        timezone=tz, values=maps,
+        # A field mapped to "" is not in this export (drops a preset's column).
+        columns={k: str(v) for k, v in columns.data.items() if v != ""},
+        decimal=decimal, sheet=r.get("sheet", str, None), **extra,
+        **_log_keys(r, kind, maps),
     )
+
+
+#: The value maps a source may declare (canonical field → map of export values):
+#: ``state`` for uptime logs, ``activity`` for event logs (README "Event logs").
+_VALUE_MAPS = ("priority", "status", "state", "activity")
+
+
+# ------------------------------------------------- presets and logs (README "Presets")
+
+
+def _with_preset(r: _Reader) -> _Reader:
+    """The source table with its ``preset``'s table merged *under* it: every key the
+    source sets wins; ``columns`` and each ``values`` map merge key by key."""
+    name = r.get("preset", str, None)
+    if name is None:
+        return r
+    from qbr.presets import PRESETS
+
+    if name not in PRESETS:
+        raise r.fail("preset", f"unknown preset {name!r} (known: {', '.join(sorted(PRESETS))})")
+    return _Reader(r.file, _merge(PRESETS[name].table, r.data), r.prefix)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _duration(r: _Reader, name: str) -> float | None:
+    """``"90s"``, ``"5m"``, ``"2h"``, ``"3d"`` → seconds."""
+    text = r.get(name, str, None)
+    if text is None:
+        return None
+    m = _DURATION.match(text.strip())
+    if not m or float(m.group(1)) <= 0:
+        raise r.fail(name, f"expected a duration such as '5m', '2h' or '3d', got {text!r}")
+    return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _log_keys(r: _Reader, kind: str, maps: Mapping[str, Mapping[str, str]]
+              ) -> dict[str, Any]:
+    fold = r.table("fold", {})
+    fold.unknown(set(FOLD_KEYS))
+    for key in ("response_activity", "response_state_not"):
+        fold.strings(key, [])
+    fold.get("response_assigned", bool, False)
+    if fold.data and kind != "events":
+        raise r.fail("fold", "only a source of kind 'events' is folded")
+    for raw, canon in maps.get("state", {}).items():
+        if canon not in UPTIME_STATES:
+            raise r.fail(f"values.state.{raw!r}", f"expected one of {', '.join(UPTIME_STATES)}")
+    interval = _duration(r, "interval")
+    if kind == "checks" and interval is None:
+        raise r.fail("interval", "a check log needs the probe interval, e.g. '5m'")
+    gap = r.number("gap_factor", 3.0, positive=True)
+    return {"preset": r.get("preset", str, None), "fold": dict(fold.data),
+            "stale_after_seconds": _duration(r, "stale_after"), "interval_seconds": interval,
+            "gap_factor": gap}
+
+
+def _source_values(r: _Reader) -> dict[str, Any]:
+    """``null_values``, ``defaults`` and ``client_pattern`` of a source (README
+    "Values that never turn into wrong numbers")."""
+    nulls = tuple(v.strip() for v in r.strings("null_values", []))
+    if "" in nulls:
+        raise r.fail("null_values", "the empty string is always blank; list other tokens")
+    defaults = r.table("defaults", {})
+    for key, value in defaults.data.items():
+        if not isinstance(value, str):
+            raise defaults.fail(key, f"expected a string, got {value!r}")
+    pattern = r.get("client_pattern", str, None)
+    if pattern is not None:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise r.fail("client_pattern", f"not a regular expression: {exc}") from None
+        if "client" not in compiled.groupindex:
+            raise r.fail("client_pattern", "needs a named group (?P<client>...)")
+    return {"null_values": nulls, "defaults": dict(defaults.data), "client_pattern": pattern}
 
 
 def _brand(r: _Reader, base: Path) -> Brand:

@@ -17,10 +17,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from functools import cached_property
+from typing import Any, TypeVar
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qbr import cache
+from qbr.adapt_columns import interpret_status, interpret_tickets
 from qbr.adapter import (
     InputWarning,
     MonitorIndex,
@@ -34,13 +42,33 @@ from qbr.adapter import (
     source_label,
 )
 from qbr.config import Config, Source, normalise_name
-from qbr.io import read_table
-from qbr.model import Maintenance, Monitor, Outage, Provenance, StatusEvent, Ticket
+from qbr.frames import (
+    EVENT_COLUMNS,
+    TICKET_COLUMNS,
+    UNMONITORED_COLUMNS,
+    Frames,
+    empty_frame,
+    maintenance_frame,
+    monitors_frame,
+    outages_frame,
+    ticket_records,
+)
+from qbr.io import mojibake, read_table
+from qbr.logs.dispatch import LOG_KINDS, fold_into, read_log
+from qbr.logs.sniff import outage_list_warnings, refuse_json
+from qbr.model import (
+    Maintenance,
+    Monitor,
+    Outage,
+    Provenance,
+    StatusEvent,
+    Ticket,
+    Unmonitored,
+)
 
 __all__ = ["Dataset", "FileReport", "InputWarning", "Rejection", "SourceRows", "ValidRow",
            "load_dataset", "read_source", "source_label"]
 
-_NOWHERE = Provenance("", 0)
 _T = TypeVar("_T")
 
 
@@ -66,7 +94,8 @@ class FileReport:
 class SourceRows:
     """One file read and interpreted, de-duplicated within itself. :func:`load_dataset`
     then applies the cross-file rules and sets ``linked`` once status events have been
-    matched to their tickets."""
+    matched to their tickets. Ticket and status sources keep their valid rows column-wise
+    in ``frame`` (:mod:`qbr.adapt_columns`); the other kinds as records in ``valid``."""
 
     source: Source
     file: str
@@ -76,6 +105,12 @@ class SourceRows:
     rejections: list[Rejection]
     warnings: list[InputWarning]
     linked: bool = False
+    frame: pd.DataFrame | None = None
+    # Event and uptime logs (qbr.logs): the records folded from the rows, and the log's
+    # latest instant (UTC; the default cut-off, SPEC §3).
+    folded: list[object] = field(default_factory=list)
+    last_seen: datetime | None = None
+    folded_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
 
     @property
     def report(self) -> FileReport:
@@ -84,76 +119,286 @@ class SourceRows:
         return _report(self)
 
 
-@dataclass(frozen=True)
 class Dataset:
     """Every accepted record of a run (instants in UTC), plus what was not used.
-    ``status_events`` maps a ticket key (system, ticket_id) to its events sorted by
-    ``at`` (stable: equal instants keep file order, SPEC §2)."""
 
-    tickets: tuple[Ticket, ...]
-    status_events: Mapping[tuple[str, str], tuple[StatusEvent, ...]]
-    outages: tuple[Outage, ...]
-    maintenance: tuple[Maintenance, ...]
-    monitors: tuple[Monitor, ...]
-    files: tuple[FileReport, ...]
-    rejections: tuple[Rejection, ...]
-    warnings: tuple[InputWarning, ...]
+    ``frames`` is the columnar form (:mod:`qbr.frames`), built at ingest. The record
+    tuples (``tickets``, ``status_events``, ``outages``, ``maintenance``, ``monitors``)
+    are built from it on first use. ``status_events`` maps a ticket key (system,
+    ticket_id) to its events sorted by ``at`` (stable: equal instants keep file order,
+    SPEC §2). ``unmonitored``: spans no monitor watched (uptime logs, :mod:`qbr.logs`);
+    ``last_seen``: the latest instant of an uptime or event log (UTC), else ``None``."""
+
+    def __init__(self, frames: Frames, files: tuple[FileReport, ...],
+                 rejections: tuple[Rejection, ...], warnings: tuple[InputWarning, ...],
+                 records: Mapping[str, tuple[Any, ...]] | None = None,
+                 last_seen: datetime | None = None) -> None:
+        self.frames, self.files = frames, files
+        self.rejections, self.warnings = rejections, warnings
+        self._records = dict(records or {})
+        self.last_seen = last_seen
+
+    @cached_property
+    def tickets(self) -> tuple[Ticket, ...]:
+        return tuple(ticket_records(self.frames.tickets))
+
+    @cached_property
+    def status_events(self) -> Mapping[tuple[str, str], tuple[StatusEvent, ...]]:
+        frame = self.frames.status_events
+        events: dict[tuple[str, str], list[StatusEvent]] = {}
+        ats = frame["at"].dt.to_pydatetime() if len(frame) else []
+        for system, ticket, at, status, prio, file, row in zip(
+                frame["system"], frame["ticket_id"], ats, frame["status"],
+                frame["priority"], frame["source_file"], frame["source_row"], strict=True):
+            events.setdefault((system, ticket), []).append(StatusEvent(
+                system, ticket, at, status, Provenance(file, int(row)),
+                None if prio is None or prio != prio else prio))
+        return {key: tuple(evs) for key, evs in events.items()}
+
+    @property
+    def outages(self) -> tuple[Outage, ...]:
+        return self._records.get("outages", ())
+
+    @property
+    def maintenance(self) -> tuple[Maintenance, ...]:
+        return self._records.get("maintenance", ())
+
+    @property
+    def monitors(self) -> tuple[Monitor, ...]:
+        return self._records.get("monitors", ())
+
+    @property
+    def unmonitored(self) -> tuple[Unmonitored, ...]:
+        return self._records.get("unmonitored", ())
 
 
 # ---------------------------------------------------------------------- one source
 
 
-def read_source(config: Config, source: Source,
-                monitors: MonitorIndex | None = None) -> SourceRows:
+def read_source(config: Config, source: Source, monitors: MonitorIndex | None = None,
+                use_cache: bool = False) -> SourceRows:
     """Read one source and interpret each row (SPEC §7); tickets are de-duplicated and
     monitor rows checked against the config within this file. ``monitors`` resolves
     outage and maintenance rows (default: the config's monitors). Raises
     :class:`~qbr.errors.InputError` for a file-level problem and
-    :class:`~qbr.errors.ConfigError` for a column map that lacks a required field."""
+    :class:`~qbr.errors.ConfigError` for a column map that lacks a required field.
+    With ``use_cache``, a ticket or status source is taken from the parse cache when its
+    file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`).
+    Event and uptime logs are read by :func:`qbr.logs.dispatch.read_log` (same reader,
+    then folded) and never cached: their fold depends on the configured monitors."""
+    if source.kind in LOG_KINDS:
+        return read_log(config, source,
+                        monitor_index(config) if monitors is None else monitors)
+    refuse_json(source, source_label(config, source))
     check_columns(config, source)
     file = source_label(config, source)
+    key = _cache_key(config, source, file) if use_cache else None
+    if key is not None:
+        hit = cache.load(key)
+        if hit is not None:
+            read, labels, frame, rejections, warnings = hit
+            return SourceRows(source=source, file=file, labels=labels, read=read, valid=[],
+                              rejections=rejections, warnings=warnings, frame=frame)
+    result = _read_source(config, source, file, monitors)
+    if key is not None and result.frame is not None:
+        cache.store(key, result.read, dict(result.labels), result.frame,
+                    list(result.rejections), list(result.warnings))
+    return result
+
+
+def _cache_key(config: Config, source: Source, file: str) -> str | None:
+    """Only ticket and status sources are cached (the others are small and depend on
+    monitors declared by other sources); a missing file is reported by the reader."""
+    if source.kind not in ("tickets", "status"):
+        return None
+    try:
+        return cache.source_key(config, source, file)
+    except OSError:
+        return None
+
+
+def _read_source(config: Config, source: Source, file: str,
+                 monitors: MonitorIndex | None) -> SourceRows:
     table = read_table(source, file, id_field(source))
-    rows = interpret(config, source, table,
-                     monitor_index(config) if monitors is None else monitors)
-    result = SourceRows(source=source, file=file,
-                        labels={name: table.label(name) for name in table.index},
-                        read=len(table.rows), valid=rows.valid, rejections=rows.rejections,
-                        warnings=rows.warnings)
+    labels = {name: table.label(name) for name in table.index}
+    notes = [InputWarning(file, 1, "", table.note)] if table.note else []
+    notes += [InputWarning(file, row, column, message)
+              for row, column, message in mojibake.find(table)]
+    if source.kind in ("tickets", "status"):
+        interpret_columns = interpret_tickets if source.kind == "tickets" else interpret_status
+        col = interpret_columns(config, source, table)
+        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+                            valid=[], rejections=col.rejections,
+                            warnings=notes + col.warnings, frame=col.frame)
+    else:
+        rows = interpret(config, source, table,
+                         monitor_index(config) if monitors is None else monitors)
+        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+                            valid=rows.valid, rejections=rows.rejections,
+                            warnings=notes + rows.warnings)
     if source.kind == "tickets":
         _dedup_tickets([result])
     if source.kind == "monitors":
         _merge_monitors(config, [result], monitor_index(config))
+    if source.kind == "outages":  # an outage list that is really a state log (qbr.logs)
+        result.warnings.extend(outage_list_warnings(result, table))
     return result
 
 
 # ---------------------------------------------------------------------- all sources
 
 
-def load_dataset(config: Config) -> Dataset:
+_COLUMNAR = ("tickets", "status")
+
+
+def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     """Read every source in config order and apply the cross-file rules: monitors from
     ``monitors`` sources join the config's, tickets are de-duplicated and status events
-    follow their ticket's bucket (SPEC §2, §7). Instants are UTC."""
+    follow their ticket's bucket (SPEC §2, §7); event and uptime logs are folded into the
+    same frames (:mod:`qbr.logs`). Instants are UTC. ``use_cache``: see
+    :func:`read_source`; in addition the part built from ticket and status sources after
+    the cross-file rules is cached as a whole, so an unchanged run re-reads only Parquet
+    (logs are always read afresh and folded on top)."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}
     monitors = _merge_monitors(config, [first[i] for i in sorted(first)], index)
-    results = [first[i] if i in first else read_source(config, s, index)
-               for i, s in enumerate(config.sources)]
-    tickets = _dedup_tickets(results)
-    events = _link_status(results, tickets)
-    files = tuple(_report(r) for r in results)
-    return Dataset(
-        tickets=_accepted(results, Ticket), status_events=events,
-        outages=_accepted(results, Outage), maintenance=_accepted(results, Maintenance),
-        monitors=monitors, files=files,
-        rejections=tuple(x for r in results for x in sorted(r.rejections, key=_by_row)),
-        warnings=tuple(w for r in results for w in r.warnings),
-    )
+    key = _dataset_key(config) if use_cache else None
+    hit = cache.load_assembled(key) if key is not None else None
+    results: list[SourceRows | None] = [
+        first[i] if i in first else
+        None if hit is not None and s.kind in _COLUMNAR else
+        read_source(config, s, index, use_cache)
+        for i, s in enumerate(config.sources)]
+    if hit is not None:
+        tickets, events, parts = hit
+        return _finish(results, monitors, tickets, events, parts)
+    read = [r for r in results if r is not None]
+    tickets, events = _columnar(read)
+    dataset = _finish(results, monitors, tickets, events, {})
+    if key is not None:
+        cache.store_assembled(key, tickets, events, {
+            i: (_report_fields(dataset.files[i]), sorted(r.rejections, key=_by_row),
+                r.warnings)
+            for i, r in enumerate(read) if r.source.kind in _COLUMNAR})
+    return dataset
+
+
+def _dataset_key(config: Config) -> str | None:
+    keys = []
+    for source in config.sources:
+        if source.kind in _COLUMNAR:
+            key = _cache_key(config, source, source_label(config, source))
+            if key is None:
+                return None
+            keys.append(key)
+    return cache.dataset_key(keys) if keys else None
+
+
+def _report_fields(report: FileReport) -> dict[str, Any]:
+    return {"source": report.source, "file": report.file, "kind": report.kind,
+            "read": report.read, "accepted": report.accepted, "unassigned": report.unassigned,
+            "rejected": dict(report.rejected), "unassigned_names": dict(report.unassigned_names),
+            "unmapped_priorities": dict(report.unmapped_priorities)}
+
+
+def _report_from(fields: Mapping[str, Any], warnings: list[InputWarning]) -> FileReport:
+    return FileReport(
+        source=fields["source"], file=fields["file"], kind=fields["kind"],
+        read=fields["read"], accepted=fields["accepted"], unassigned=fields["unassigned"],
+        rejected=Counter(fields["rejected"]),
+        unassigned_names=Counter(fields["unassigned_names"]),
+        unmapped_priorities=Counter(fields["unmapped_priorities"]), warnings=list(warnings))
+
+
+def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Dataset:
+    """The cross-file rules over sources already read (each de-duplicated within itself):
+    tickets de-duplicated across files, status events linked to their tickets, logs
+    folded on top."""
+    tickets, events = _columnar(results)
+    return _finish(list(results), monitors, tickets, events, {})
+
+
+def _columnar(results: list[SourceRows]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ticket-and-status part (what the parse cache stores as a whole)."""
+    winners = _dedup_tickets(results)
+    _link_status(results, winners)
+    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results)
+
+
+def _finish(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
+            tickets: pd.DataFrame, events: pd.DataFrame,
+            parts: Mapping[int, cache.Part]) -> Dataset:
+    """The dataset: ``tickets``/``events`` from the ticket and status sources (just built
+    or from the cache, whose file reports are ``parts`` for the sources left ``None``),
+    the other sources' records, and the folded logs (:func:`qbr.logs.dispatch.fold_into`)."""
+    rest = [r for r in results if r is not None]
+    logs = fold_into(rest, tickets, events, monitors)
+    files, rejections, warnings = [], [], []
+    for i, result in enumerate(results):
+        if result is None:
+            fields, rejected, warned = parts[i]
+            files.append(_report_from(fields, warned))
+            rejections += rejected
+            warnings += warned
+        else:
+            files.append(_report(result))
+            rejections += sorted(result.rejections, key=_by_row)
+            warnings += result.warnings
+    outages = _accepted(rest, Outage) + logs.outages
+    maintenance = _accepted(rest, Maintenance)
+    frames = Frames(logs.tickets, logs.events, outages_frame(outages),
+                    maintenance_frame(maintenance), monitors_frame(logs.monitors),
+                    maintenance_frame(logs.unmonitored, UNMONITORED_COLUMNS))
+    return Dataset(frames, tuple(files), tuple(rejections), tuple(warnings),
+                   records={"outages": outages, "maintenance": maintenance,
+                            "monitors": logs.monitors, "unmonitored": logs.unmonitored},
+                   last_seen=logs.last_seen)
 
 
 def _accepted(results: list[SourceRows], kind: type[_T]) -> tuple[_T, ...]:
     return tuple(v.record for r in results for v in r.valid
                  if v.client is not None and isinstance(v.record, kind))
+
+
+def _accepted_frame(results: list[SourceRows], kind: str,
+                    columns: tuple[str, ...]) -> pd.DataFrame:
+    parts = []
+    for r in results:
+        if r.source.kind == kind and r.frame is not None and len(r.frame):
+            assigned = r.frame["_client"].notna().to_numpy()
+            parts.append(r.frame if assigned.all() else r.frame[assigned])
+    if not parts:
+        return empty_frame(columns)
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return frame[list(columns)].reset_index(drop=True)
+
+
+def _events(results: list[SourceRows]) -> pd.DataFrame:
+    """Accepted status events sorted by (system, ticket_id, at). The sort is stable, so
+    equal instants keep config and file order: the later row wins (SPEC §2). Text
+    columns are reordered through their dictionaries (few distinct values), which is
+    much cheaper than moving every string."""
+    frame = _accepted_frame(results, "status", (*EVENT_COLUMNS, "_rank"))
+    if not len(frame):
+        return empty_frame(EVENT_COLUMNS)
+    at = frame["at"].to_numpy(dtype="datetime64[ns]")
+    order = np.lexsort((at.view(np.int64), frame["_rank"].to_numpy()))
+    take = pa.array(order)
+    columns: dict[str, pa.Array] = {}
+    for name in EVENT_COLUMNS:
+        if name == "at":
+            columns[name] = pa.array(at[order]).cast(pa.timestamp("ns", tz="UTC"))
+        elif name == "source_row":
+            columns[name] = pa.array(frame[name].to_numpy()[order])
+        else:
+            text = pa.array(frame[name], pa.string())
+            if isinstance(text, pa.ChunkedArray):
+                text = text.combine_chunks()
+            encoded = text.dictionary_encode()
+            columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    events: pd.DataFrame = pa.table(columns).to_pandas()
+    return events
 
 
 def _by_row(rejection: Rejection) -> int:
@@ -185,105 +430,131 @@ def _merge_monitors(config: Config, results: list[SourceRows],
     return tuple(monitors)
 
 
-_Version = tuple[SourceRows, ValidRow]
+_CONTENT = tuple(c for c in TICKET_COLUMNS if c not in ("source_file", "source_row"))
 
 
-def _dedup_tickets(results: list[SourceRows]) -> dict[tuple[str, str], ValidRow]:
-    """SPEC §7: one version per (system, ticket_id); returns the winners, moves the
-    losers to their file's rejections. :func:`read_source` runs it per file first, so
-    the cross-file pass compares each file's winner."""
-    groups: dict[tuple[str, str], list[_Version]] = {}
-    for result in results:
-        for v in result.valid:
-            if isinstance(v.record, Ticket):
-                groups.setdefault(v.record.key, []).append((result, v))
-    winners: dict[tuple[str, str], ValidRow] = {}
-    losers: set[tuple[int, int]] = set()
-    for key, versions in groups.items():
-        winner, rejected = _pick(versions)
-        winners[key] = winner
-        for result, rejection in rejected:
-            result.rejections.append(rejection)
-            losers.add((id(result), rejection.row))
-    for result in results:
-        result.valid = [v for v in result.valid if (id(result), v.row) not in losers]
-    return winners
+def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
+    """SPEC §7: one version per (system, ticket_id); moves the losers to their file's
+    rejections and returns the winners' (system, ticket_id, _client, _name). An
+    identical repeat is a ``duplicate-row`` (naming the first copy); among distinct
+    versions the latest ``updated_at`` wins when every version carries one, else the
+    later source in the config, then the later row. :func:`read_source` runs it per
+    file first, so the cross-file pass compares each file's winner. Content is compared
+    through a 64-bit hash of every field but the provenance."""
+    tickets = [r for r in results if r.source.kind == "tickets"]
+    keys = ["system", "ticket_id"]
+    if not tickets:
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
+    parts = [_rows(r)[[*_CONTENT, "source_row", "_client"]].assign(_src=i)
+             .assign(_pos=np.arange(len(_rows(r)))) for i, r in enumerate(tickets)]
+    both = pd.concat(parts, ignore_index=True)
+    rep = both[both.duplicated(keys, keep=False)].copy()
+    if len(rep):
+        rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
+        rep["_ord"] = np.arange(len(rep))
+        copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
+        first = rep.groupby([*keys, "_hash"], sort=False)["_ord"].transform("first")
+        distinct = rep[~copies]
+        stamped = distinct.groupby(keys, sort=False)["updated_at"].transform("count") == \
+            distinct.groupby(keys, sort=False)["updated_at"].transform("size")
+        stamp = distinct["updated_at"].where(stamped.to_numpy(), pd.NaT)
+        ranked = distinct.assign(_stamp=stamp).sort_values(
+            [*keys, "_stamp", "_ord"], kind="stable", na_position="first")
+        winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
+        label = [tickets[i].file for i in range(len(tickets))]
+        w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
+        w_src, w_row = w["_src"].to_numpy().tolist(), w["source_row"].to_numpy().tolist()
+        src, pos = rep["_src"].to_numpy().tolist(), rep["_pos"].to_numpy().tolist()
+        rows = rep["source_row"].to_numpy().tolist()
+        clients = pa.array(rep["_client"], pa.string()).to_pylist()
+        firsts, dup = first.to_numpy().tolist(), copies.tolist()
+        is_winner = np.zeros(len(rep), dtype=np.bool_)
+        is_winner[winners["_ord"].to_numpy()] = True
+        drop: dict[int, list[int]] = {}
+        for i in np.flatnonzero(~is_winner).tolist():
+            if dup[i]:
+                t = firsts[i]
+                reason, detail = "duplicate-row", f"identical to {label[src[t]]} row {rows[t]}"
+            else:
+                reason = "superseded"
+                detail = f"superseded by {label[w_src[i]]} row {w_row[i]}"
+            r = tickets[src[i]]
+            r.rejections.append(Rejection(r.file, rows[i], reason, None, detail, clients[i]))
+            drop.setdefault(src[i], []).append(pos[i])
+        for s_i, positions in drop.items():
+            r = tickets[s_i]
+            keep = np.ones(len(_rows(r)), dtype=np.bool_)
+            keep[positions] = False
+            r.frame = _rows(r)[keep].reset_index(drop=True)
+    return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
+                     ignore_index=True)
 
 
-def _pick(versions: list[_Version]) -> tuple[ValidRow, list[tuple[SourceRows, Rejection]]]:
-    """The winning version and the rejected ones. An identical repeat is a
-    ``duplicate-row``; among distinct versions the latest ``updated_at`` wins when every
-    version carries one, else the later source in the config, then the later row."""
-    distinct: list[_Version] = []
-    rejected: list[tuple[SourceRows, Rejection]] = []
-    for result, v in versions:
-        twin = next((d for d in distinct if _same(d[1], v)), None)
-        if twin is None:
-            distinct.append((result, v))
-            continue
-        detail = f"identical to {twin[0].file} row {twin[1].row}"
-        rejected.append((result, Rejection(result.file, v.row, "duplicate-row", None,
-                                           detail, v.client)))
-    order = list(range(len(distinct)))
-    stamps = [_updated(v) for _, v in distinct]
-    if all(s is not None for s in stamps):
-        order.sort(key=lambda i: (stamps[i], i))
-    w_result, winner = distinct[order[-1]]
-    for result, v in distinct:
-        if v is not winner:
-            detail = f"superseded by {w_result.file} row {winner.row}"
-            rejected.append((result, Rejection(result.file, v.row, "superseded", None,
-                                               detail, v.client)))
-    return winner, rejected
+def _rows(result: SourceRows) -> pd.DataFrame:
+    """The valid rows of a ticket or status source."""
+    assert result.frame is not None, result.source.kind
+    return result.frame
 
 
-def _updated(v: ValidRow) -> datetime | None:
-    return v.record.updated_at if isinstance(v.record, Ticket) else None
-
-
-def _same(a: ValidRow, b: ValidRow) -> bool:
-    """Same content, wherever it came from."""
-    return (isinstance(a.record, Ticket) and isinstance(b.record, Ticket)
-            and replace(a.record, source=_NOWHERE) == replace(b.record, source=_NOWHERE))
-
-
-def _link_status(results: list[SourceRows], tickets: Mapping[tuple[str, str], ValidRow],
-                 ) -> dict[tuple[str, str], tuple[StatusEvent, ...]]:
-    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``."""
-    events: dict[tuple[str, str], list[StatusEvent]] = {}
+def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
+    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
+    Looked up by ticket id among the winners of the source's system (Arrow hash join).
+    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order."""
+    keys = pa.table({"system": pa.array(winners["system"], pa.string()),
+                     "ticket_id": pa.array(winners["ticket_id"], pa.string())})
+    order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
+                                             ("ticket_id", "ascending")]).to_numpy()
+    rank = np.empty(len(winners), dtype=np.int64)
+    rank[order] = np.arange(len(winners))
     for result in results:
         if result.source.kind != "status":
             continue
-        kept = []
-        for v in result.valid:
-            assert isinstance(v.record, StatusEvent)
-            key = (v.record.system, v.record.ticket_id)
-            ticket = tickets.get(key)
-            if ticket is None:
+        frame = _rows(result)
+        mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
+        mine = np.flatnonzero(mask)
+        where = pc.index_in(pa.array(frame["ticket_id"], pa.string()),
+                            value_set=keys.column("ticket_id").take(pa.array(mine)))
+        found = where.is_valid().to_numpy(zero_copy_only=False)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            label = result.labels["ticket_id"]
+            numbers = frame["source_row"].to_numpy()[missing]
+            ids = pa.array(frame["ticket_id"], pa.string()).take(pa.array(missing)).to_pylist()
+            for row, ticket in zip(numbers.tolist(), ids, strict=True):
                 result.rejections.append(Rejection(
-                    result.file, v.row, "unknown-ticket", result.labels["ticket_id"],
-                    f"no ticket {key[1]!r} in system {key[0]!r}", None))
-                continue
-            kept.append(replace(v, client=ticket.client, name=ticket.name))
-            if ticket.client is not None:
-                events.setdefault(key, []).append(v.record)
-        result.valid, result.linked = kept, True
-    # Stable sort: events with equal ``at`` keep file order, the later row wins (SPEC §2).
-    return {key: tuple(sorted(evs, key=lambda e: e.at)) for key, evs in events.items()}
+                    result.file, row, "unknown-ticket", label,
+                    f"no ticket {ticket!r} in system {result.source.system!r}", None))
+            frame = frame[found].reset_index(drop=True)
+        hit = mine[where.filter(where.is_valid()).to_numpy()]
+        frame["_client"] = pa.array(winners["_client"], pa.string()).take(hit).to_pandas()
+        frame["_name"] = pa.array(winners["_name"], pa.string()).take(hit).to_pandas()
+        frame["_rank"] = rank[hit]
+        result.frame, result.linked = frame, True
 
 
 def _report(result: SourceRows) -> FileReport:
     pending = result.source.kind == "status" and not result.linked
-    accepted = [v for v in result.valid if v.client is not None or pending]
-    unassigned = [v for v in result.valid if v.client is None and not pending]
+    if result.frame is not None:
+        frame = result.frame
+        assigned = frame["_client"].notna().to_numpy() | pending
+        unassigned_names = Counter(frame["_name"][~assigned].tolist())
+        unmapped: Counter[str] = Counter()
+        if result.source.kind == "tickets":
+            unclassified = assigned & frame["priority"].isna().to_numpy()
+            unmapped = Counter(frame["priority_raw"][unclassified].tolist())
+        accepted, unassigned = int(assigned.sum()), int((~assigned).sum())
+    else:
+        ok = [v for v in result.valid if v.client is not None or pending]
+        rest = [v for v in result.valid if v.client is None and not pending]
+        accepted, unassigned = len(ok), len(rest)
+        unassigned_names = Counter(v.name for v in rest)
+        unmapped = Counter(t.priority_raw for t in result.folded  # qbr.logs: folded tickets
+                           if isinstance(t, Ticket) and t.client and t.priority is None)
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
-        read=result.read, accepted=len(accepted), unassigned=len(unassigned),
+        read=result.read, accepted=accepted, unassigned=unassigned,
         rejected=Counter(r.reason for r in result.rejections),
-        unassigned_names=Counter(v.name for v in unassigned),
-        unmapped_priorities=Counter(v.record.priority_raw for v in accepted
-                                    if isinstance(v.record, Ticket)
-                                    and v.record.priority is None),
+        unassigned_names=unassigned_names, unmapped_priorities=unmapped,
         warnings=list(result.warnings),
     )
     counted = report.accepted + report.unassigned + report.rejected.total()

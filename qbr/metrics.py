@@ -13,7 +13,7 @@ from qbr.calendar import BusinessClock, ClockSpec
 from qbr.config import Client, Config, Tier
 from qbr.ingest import Dataset
 from qbr.maintenance import scheduled_maintenance
-from qbr.model import Maintenance, Monitor, Outage, Ticket
+from qbr.model import Maintenance, Monitor, Outage, Ticket, Unmonitored
 from qbr.pack import OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.sla import nearest_rank
@@ -39,6 +39,7 @@ class ClientData:
     monitors: list[Monitor] = field(default_factory=list)
     outages: list[Outage] = field(default_factory=list)
     maintenance: list[Maintenance] = field(default_factory=list)
+    unmonitored: list[Unmonitored] = field(default_factory=list)
     rejected: int = 0
 
 
@@ -86,7 +87,8 @@ class ScalarEngine:
         maintenance = [*data.maintenance,
                        *scheduled_maintenance(client, q_start, q_end, self.config.file)]
         monitors = tuple(monitor_uptime(m, (q_start, q_end), as_of, data.outages,
-                                        maintenance, tier.uptime_guarantee_pct)
+                                        maintenance, tier.uptime_guarantee_pct,
+                                        data.unmonitored)
                          for m in data.monitors)
         outages = _outage_rows(data.outages, monitors, as_of)
         entry = _entry(client, tier, rows, monitors, data.rejected, as_of >= q_end)
@@ -110,6 +112,8 @@ def _group(config: Config, dataset: Dataset) -> dict[str, ClientData]:
         groups[o.client].outages.append(o)
     for w in dataset.maintenance:
         groups[w.client].maintenance.append(w)
+    for u in dataset.unmonitored:
+        groups[u.client].unmonitored.append(u)
     for r in dataset.rejections:
         if r.client is not None:
             groups[r.client].rejected += 1
@@ -232,6 +236,8 @@ def default_as_of(dataset: Dataset) -> datetime:
                                  t.closed_at, t.updated_at) if x is not None]
     instants += [e.at for events in dataset.status_events.values() for e in events]
     instants += [x for o in dataset.outages for x in (o.start, o.end) if x is not None]
+    if dataset.last_seen is not None:  # an uptime log's last row (README "Uptime logs")
+        instants.append(dataset.last_seen)
     return max(instants, default=datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC)
 
 

@@ -25,8 +25,10 @@ def monitor_labels(client: Client) -> dict[str, str]:
 def system_rows(uptimes: Sequence[MonitorUptime], monitors: Iterable[Monitor],
                 labels: dict[str, str], span: Interval) -> tuple[SystemRow, ...]:
     """One row per monitor. ``span`` is the quarter up to the cut-off (UTC); what of it
-    the monitor was not watched is unmonitored, what was watched but is not in the uptime
-    window is maintenance (SPEC §4)."""
+    the monitor was not watched is unmonitored: outside ``monitored_from``/``until`` and
+    the Unmonitored spans of state and check logs (paused, silent: SPEC §2,
+    ``MonitorUptime.unmonitored_seconds``); what else is not in the uptime window is
+    maintenance (SPEC §4), so measured + maintenance + not monitored = the span."""
     by_name = {m.monitor: m for m in monitors}
     rows = []
     for u in uptimes:
@@ -41,8 +43,9 @@ def system_rows(uptimes: Sequence[MonitorUptime], monitors: Iterable[Monitor],
             uptime_pct=u.uptime_pct, guarantee_pct=u.guarantee_pct, met=u.met,
             downtime_minutes=u.downtime_seconds / 60.0,
             measured_minutes=u.window_seconds / 60.0,
-            maintenance_minutes=max(observed_s - u.window_seconds, 0.0) / 60.0,
-            unmonitored_minutes=max(span_s - observed_s, 0.0) / 60.0,
+            maintenance_minutes=max(observed_s - u.window_seconds - u.unmonitored_seconds,
+                                    0.0) / 60.0,
+            unmonitored_minutes=(max(span_s - observed_s, 0.0) + u.unmonitored_seconds) / 60.0,
             observed_from=u.window[0][0] if u.window else None,
             observed_until=u.window[-1][1] if u.window else None))
     return tuple(rows)

@@ -19,7 +19,7 @@ from babel.numbers import get_currency_precision
 
 from qbr.config import Client, CreditRow, Tier
 from qbr.intervals import Interval, intersect, subtract, total_seconds, union
-from qbr.model import Maintenance, Monitor, Outage
+from qbr.model import Maintenance, Monitor, Outage, Unmonitored
 
 
 @dataclass(frozen=True)
@@ -55,21 +55,57 @@ def outage_span(outage: Outage, as_of: datetime) -> Interval | None:
     return (outage.start, end)
 
 
+def _base(monitor: Monitor, quarter: Interval, as_of: datetime) -> Interval:
+    """The quarter ∩ the monitor's observed span ∩ (−∞, ``as_of``) (may be empty)."""
+    return (max(quarter[0], monitor.observed_from or quarter[0]),
+            min(quarter[1], monitor.observed_until or as_of, as_of))
+
+
+def _maintenance_holes(monitor: Monitor, maintenance: Sequence[Maintenance]
+                       ) -> list[Interval]:
+    return [(m.start, m.end) for m in maintenance
+            if m.client == monitor.client and m.monitor in (None, monitor.monitor)]
+
+
+def _unmonitored_holes(monitor: Monitor, unmonitored: Sequence[Unmonitored]
+                       ) -> list[Interval]:
+    return [(u.start, u.end) for u in unmonitored
+            if u.client == monitor.client and u.monitor == monitor.monitor]
+
+
 def monitor_window(monitor: Monitor, quarter: Interval, as_of: datetime,
-                   maintenance: Sequence[Maintenance]) -> list[Interval]:
-    """The measured window of a monitor in a quarter (see module docstring)."""
-    start = max(quarter[0], monitor.observed_from or quarter[0])
-    end = min(quarter[1], monitor.observed_until or as_of, as_of)
-    holes = [(m.start, m.end) for m in maintenance
-             if m.client == monitor.client and m.monitor in (None, monitor.monitor)]
+                   maintenance: Sequence[Maintenance],
+                   unmonitored: Sequence[Unmonitored] = ()) -> list[Interval]:
+    """The measured window of a monitor in a quarter (see module docstring). Unmonitored
+    spans of the monitor (paused, silent) are holes like maintenance (SPEC §2)."""
+    start, end = _base(monitor, quarter, as_of)
+    holes = _maintenance_holes(monitor, maintenance) + _unmonitored_holes(monitor, unmonitored)
     return subtract([(start, end)], holes) if end > start else []
+
+
+def unmonitored_seconds(monitor: Monitor, quarter: Interval, as_of: datetime,
+                        unmonitored: Sequence[Unmonitored],
+                        maintenance: Sequence[Maintenance] = ()) -> float:
+    """Wall-clock seconds of the monitor's unmonitored spans inside its observed span in
+    the quarter that are not already maintenance (|U ∪ M| − |M| clipped to the span,
+    overlaps counted once), so window + maintenance + unmonitored = the observed span
+    (SPEC §2; the column-wise engine, :mod:`qbr.engine.uptime`, counts the same)."""
+    start, end = _base(monitor, quarter, as_of)
+    if end <= start:
+        return 0.0
+    base = [(start, end)]
+    maint = intersect(union(_maintenance_holes(monitor, maintenance)), base)
+    both = intersect(union([*_maintenance_holes(monitor, maintenance),
+                            *_unmonitored_holes(monitor, unmonitored)]), base)
+    return total_seconds(both) - total_seconds(maint)
 
 
 def monitor_uptime(monitor: Monitor, quarter: Interval, as_of: datetime,
                    outages: Sequence[Outage], maintenance: Sequence[Maintenance],
-                   tier_guarantee_pct: float | None) -> MonitorUptime:
+                   tier_guarantee_pct: float | None,
+                   unmonitored: Sequence[Unmonitored] = ()) -> MonitorUptime:
     """Window and downtime of one monitor for one quarter, in seconds."""
-    window = monitor_window(monitor, quarter, as_of, maintenance)
+    window = monitor_window(monitor, quarter, as_of, maintenance, unmonitored)
     spans = [outage_span(o, as_of) for o in outages if o.monitor == monitor.monitor]
     down = intersect(union(s for s in spans if s is not None), window)
     guarantee = monitor.guarantee_pct if monitor.guarantee_pct is not None \
@@ -77,7 +113,9 @@ def monitor_uptime(monitor: Monitor, quarter: Interval, as_of: datetime,
     if guarantee is None:  # the config loader refuses this (uptime_guarantee_pct missing)
         raise ValueError(f"monitor {monitor.monitor!r} has no guarantee")
     return MonitorUptime(monitor.monitor, monitor.critical, total_seconds(window),
-                         total_seconds(down), guarantee, tuple(window))
+                         total_seconds(down), guarantee, tuple(window),
+                         unmonitored_seconds(monitor, quarter, as_of, unmonitored,
+                                             maintenance))
 
 
 def critical_uptime(monitors: Sequence[MonitorUptime]) -> tuple[float | None, float | None]:

@@ -1,7 +1,7 @@
 """Integration: the Italian helpdesk event log (397 customers, ../shared/datasets) as one
-batch (issue 8 §5). It needs the event-log source kind (``kind = "events"`` with a
-``[sources.X.fold]`` table), which another part of the product adds: until the config
-accepts it, the test is skipped with that reason. Rendering is the fast stand-in: this
+batch (issue 8 §5), read as an event log (``kind = "events"``, README "Event logs":
+activities mapped through ``values.activity``, the first response by
+``fold.response_activity``). Rendering is the fast stand-in: this
 test is about the batch over hundreds of clients, not about PDF layout."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from mini_project import CONFIG
 
 from qbr import api, batch
 from qbr.batch import run_batch
-from qbr.errors import ConfigError
 from qbr.quarters import parse_as_of
 
 HEAD = CONFIG.split("[clients.acme]")[0]
@@ -26,17 +25,19 @@ SOURCE = """
 path = "{path}"
 kind = "events"
 system = "helpdesk"
-date_format = "%Y/%m/%d %H:%M:%S.000"
+date_format = "%Y/%m/%d %H:%M:%S.%f"
 timezone = "Europe/Rome"
 columns = {{ ticket_id = "Case ID", activity = "Activity", at = "Complete Timestamp", client = "customer", priority = "seriousness_2" }}
 values.priority = {{ "Value 1" = "P4", "Value 2" = "P3", "Value 3" = "P2", "Value 4" = "P1" }}
-[sources.helpdesk.fold]
-first_response = ["Take in charge ticket"]
-resolved = ["Resolve ticket"]
-closed = ["Closed"]
-pause = ["Wait"]
-"""
+fold = {{ response_activity = ["Take in charge ticket"] }}
 
+[sources.helpdesk.values.activity]
+"Insert ticket" = "running"
+"Take in charge ticket" = "running"
+"Wait" = "waiting_customer"
+"Resolve ticket" = "resolved"
+"Closed" = "closed"
+"""
 
 @pytest.mark.datasets
 @pytest.mark.slow
@@ -51,12 +52,7 @@ def test_helpdesk_log_as_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         for c in customers)
     config = tmp_path / "qbr.toml"
     config.write_text(HEAD + clients + SOURCE.format(path=log.as_posix()), encoding="utf-8")
-    try:
-        cfg = api.load(config)
-    except ConfigError as exc:
-        if "events" in str(exc) or "fold" in str(exc):
-            pytest.skip(f"the event-log source kind is not supported yet: {exc}")
-        raise
+    cfg = api.load(config)
     monkeypatch.setattr(batch, "render_documents", fake_render)
     out = tmp_path / "out"
     # 2012Q2: 487 tickets by first event; as_of fixed after the log's last event.

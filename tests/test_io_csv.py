@@ -148,4 +148,23 @@ def test_text_after_a_closing_quote_is_a_loud_error() -> None:
 
 def test_a_blank_header_row_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="row 1: the header row is blank"):
-        _table(tmp_path, ",\nTicket,Title\n")
+        _table(tmp_path, ",\nOther,Labels\n")  # (a mapped header below is a preamble)
+
+
+def test_adversarial_19_mojibake_is_flagged_with_file_row_column(tmp_path: Path) -> None:
+    from helpers_config import TICKET_COLUMNS
+
+    from qbr.ingest import load_dataset
+
+    write(tmp_path, "t.csv", "Ticket,Company,Priority,Created,Title\n"
+          "1,ACME GmbH,P1,2025-07-01 10:00,Drucker MÃ¼ller\n"
+          "2,ACME GmbH,P1,2025-07-01 10:00,Müller and Ã  la carte\n"
+          "3,ACME GmbH,P1,2025-07-01 10:00,â€žNordâ€œ\n")
+    cfg = make_config(tmp_path, {"t": source("t.csv", columns={**TICKET_COLUMNS,
+                                                               "title": "Title"})})
+    data = load_dataset(cfg)
+    assert data.tickets[0].title == "Drucker MÃ¼ller"  # kept as read
+    assert [(w.row, w.column) for w in data.warnings] == [(2, "Title"), (4, "Title")]
+    assert "probably 'Drucker Müller'" in data.warnings[0].message
+    assert "check the source's encoding" in data.warnings[0].message
+    assert "probably '„Nord“'" in data.warnings[1].message

@@ -34,7 +34,7 @@ def test_sheet_is_chosen_by_name_and_cells_keep_types(tmp_path: Path) -> None:
     _workbook(tmp_path / "t.xlsx")
     rows = read_xlsx(tmp_path / "t.xlsx", "t.xlsx", "Tickets")
     assert rows[1] == (2, [123, "ACME GmbH", "P1", datetime(2025, 7, 1, 12, 0)])
-    assert rows[3] == (4, [])
+    assert rows[3] == (4, ["", "", "", ""])  # padded to the header: no raw field count
 
 
 def test_unknown_sheet_lists_the_available_ones(tmp_path: Path) -> None:
@@ -83,3 +83,43 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
             dst.writestr(info, data)
     with pytest.raises(InputError, match="unsafe XML"):
         read_xlsx(tmp_path / "t.xlsx", "t.xlsx", None)
+
+
+def test_adversarial_33_formula_without_cached_value_is_rejected_naming_the_cell(
+        tmp_path: Path) -> None:
+    # openpyxl writes formulas without computed values, as a generator script would.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tickets"
+    sheet.append(["Ticket", "Company", "Priority", "Created", "Notes"])
+    sheet.append([1, "ACME GmbH", "P1", "2025-07-01 10:00", "=1+1"])      # unmapped: fine
+    sheet.append([2, "ACME GmbH", "=A2&\"x\"", "2025-07-01 10:00"])        # mapped: rejected
+    sheet.append([3, "ACME GmbH", "P1", "2025-07-01 10:00"])               # trailing empty
+    book.save(tmp_path / "t.xlsx")
+    cfg = make_config(tmp_path, {"t": source("t.xlsx")})
+    data = load_dataset(cfg)
+    assert [t.ticket_id for t in data.tickets] == ["1", "3"]
+    assert [(r.row, r.reason, r.column) for r in data.rejections] == [
+        (3, "formula-without-value", "Priority")]
+    assert data.rejections[0].detail.startswith("Tickets!C3: formula '=A2&\"x\"' has no")
+    report = data.files[0]
+    assert (report.read, report.accepted, sum(report.rejected.values())) == (3, 2, 1)
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_adversarial_24_date_cells_use_the_workbooks_epoch_and_numbers_are_not_dates(
+        tmp_path: Path, epoch: str) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904 if epoch == "1904" else CALENDAR_WINDOWS_1900
+    sheet = book.active
+    sheet.append(["Ticket", "Company", "Priority", "Created"])
+    sheet.append([1, "ACME GmbH", "P1", datetime(2024, 12, 31, 12, 0)])  # a date cell
+    sheet.append([2, "ACME GmbH", "P1", 45657.5])  # a bare serial: no serial_dates option
+    book.save(tmp_path / "t.xlsx")
+    data = load_dataset(make_config(tmp_path, {"t": source("t.xlsx")}))
+    # 12:00 CET (Europe/Berlin, the source's zone) is 11:00 UTC, in either epoch.
+    assert [t.created_at for t in data.tickets] == [datetime(2024, 12, 31, 11, 0, tzinfo=UTC)]
+    assert [(r.row, r.reason, r.column) for r in data.rejections] == [
+        (3, "bad-date", "Created")]

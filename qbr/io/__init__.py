@@ -8,8 +8,16 @@ adapter in :mod:`qbr.ingest` turns the raw rows into canonical records.
 from __future__ import annotations
 
 from qbr.config import Source
-from qbr.io.csvfile import read_csv
-from qbr.io.table import Cell, RawRow, RawTable, build_table, cell_text, normalise_header
+from qbr.io.fastcsv import read_file_columns
+from qbr.io.table import (
+    Cell,
+    RawRow,
+    RawTable,
+    build_columns,
+    build_table,
+    cell_text,
+    normalise_header,
+)
 from qbr.io.xlsxfile import read_xlsx
 
 __all__ = ["Cell", "RawRow", "RawTable", "cell_text", "normalise_header", "read_table"]
@@ -26,5 +34,11 @@ def read_table(source: Source, file: str, id_field: str | None = None) -> RawTab
     if source.path.suffix.lower() in XLSX_SUFFIXES:
         grid = read_xlsx(source.path, file, source.sheet)
         return build_table(file, grid, source.columns, id_field)
-    records = read_csv(source.path, file, source.encoding, source.delimiter)
-    return build_table(file, records, source.columns, id_field)
+    data, note = read_file_columns(source.path, file, source.encoding, source.delimiter,
+                                   list(source.columns.values()))
+    if isinstance(data, list):  # the stdlib reader's records (see qbr.io.fastcsv)
+        table = build_table(file, data, source.columns, id_field)
+    else:
+        table = build_columns(file, data, source.columns, id_field)
+    table.note = note
+    return table

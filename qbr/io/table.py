@@ -14,7 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from qbr.errors import InputError
+from qbr.io.fastcsv import CsvColumns
 
 #: A raw cell. CSV gives only ``str``; XLSX also gives numbers and datetimes as typed.
 Cell = str | int | float | datetime
@@ -57,19 +62,55 @@ class RawRow:
     detail: str = ""
 
 
-@dataclass(frozen=True)
 class RawTable:
     """A file's header (normalised labels, as written otherwise), the cell position of
-    each mapped canonical field, and every data row in file order."""
+    each mapped canonical field, and every data row in file order, column-wise.
 
-    file: str
-    header: tuple[str, ...]
-    index: Mapping[str, int]
-    rows: tuple[RawRow, ...]
+    ``numbers`` holds each data row's number; ``columns`` one Arrow string column per
+    header cell (raw text, ``""`` where a row is short); ``reasons`` the reader's
+    rejection code per row (``None`` = data), with ``notes`` giving (column, detail) for
+    those. ``exact`` keeps the cells of rows whose shape or types a string column cannot
+    show (ragged rows; XLSX rows with numbers or dates); ``typed`` maps a column to its
+    non-text cells by row position (XLSX)."""
+
+    def __init__(self, file: str, header: tuple[str, ...], index: Mapping[str, int],
+                 numbers: np.ndarray, columns: list[pa.Array], reasons: np.ndarray,
+                 notes: Mapping[int, tuple[str | None, str]],
+                 exact: Mapping[int, tuple[Cell, ...]] | None = None,
+                 typed: Mapping[int, Mapping[int, Cell]] | None = None) -> None:
+        self.file, self.header, self.index = file, header, index
+        self.numbers, self.columns, self.reasons, self.notes = numbers, columns, reasons, notes
+        self.exact = exact or {}
+        self.typed = typed or {}
+        self.note = ""  # lines skipped above the header (qbr.io.preamble), for a warning
+
+    def __len__(self) -> int:
+        return int(self.numbers.size)
 
     def label(self, field: str) -> str:
         """The export header label of a mapped canonical field (for messages)."""
         return self.header[self.index[field]]
+
+    def text(self, field: str) -> pa.Array:
+        """A mapped field's cells as stripped text (``""`` when unmapped or blank)."""
+        i = self.index.get(field)
+        if i is None:
+            return pa.array([""] * len(self), pa.string())
+        return pc.utf8_trim_whitespace(self.columns[i])
+
+    @property
+    def rows(self) -> tuple[RawRow, ...]:
+        """Every data row as a :class:`RawRow` (for small files and tests)."""
+        cols = [c.to_pylist() for c in self.columns]
+        out = []
+        for pos, number in enumerate(self.numbers.tolist()):
+            cells = self.exact.get(pos)
+            if cells is None:
+                cells = tuple(col[pos] for col in cols)
+            reason = self.reasons[pos]
+            column, detail = self.notes.get(pos, (None, ""))
+            out.append(RawRow(number, cells, reason, column, detail))
+        return tuple(out)
 
 
 def build_table(file: str, grid: Grid, columns: Mapping[str, str],
@@ -80,15 +121,84 @@ def build_table(file: str, grid: Grid, columns: Mapping[str, str],
     if not grid:
         raise InputError(file, "empty file (no header row)")
     header_row, header_cells = grid[0]
-    header = tuple(normalise_header(cell_text(c)) for c in header_cells)
-    if not any(header):
-        raise InputError(file, "the header row is blank", row=header_row)
+    header = _header(file, header_row, header_cells)
     index = _match_columns(file, header, columns)
     id_index = index.get(id_field) if id_field else None
     keys = tuple(h.casefold() for h in header)
-    rows = tuple(_classify(header, keys, id_index, number, tuple(cells))
-                 for number, cells in grid[1:])
-    return RawTable(file=file, header=header, index=index, rows=rows)
+    rows = [_formula(_classify(header, keys, id_index, number, tuple(cells)), header,
+                     set(index.values()))
+            for number, cells in grid[1:]]
+    width = len(header)
+    texts: list[list[str]] = [[] for _ in range(width)]
+    typed: dict[int, dict[int, Cell]] = {}
+    for pos, raw in enumerate(rows):
+        for j in range(width):
+            cell = raw.cells[j] if j < len(raw.cells) else ""
+            texts[j].append(cell if isinstance(cell, str) else cell_text(cell))
+            if not isinstance(cell, str):
+                typed.setdefault(j, {})[pos] = cell
+    return RawTable(
+        file, header, index, np.array([r.row for r in rows], dtype=np.int64),
+        [pa.array(t, pa.string()) for t in texts],
+        np.array([r.reason for r in rows], dtype=object),
+        {pos: (r.column, r.detail) for pos, r in enumerate(rows) if r.reason is not None},
+        {pos: r.cells for pos, r in enumerate(rows)}, typed)
+
+
+def build_columns(file: str, data: CsvColumns, columns: Mapping[str, str],
+                  id_field: str | None = None) -> RawTable:
+    """:func:`build_table` for a column-wise CSV: the same classification, decided
+    column-wise; only rows that might be blank, a repeated header or a summary row (their
+    first or id cell is empty or matches) and ragged rows are classified one by one."""
+    header = _header(file, 1, data.header)
+    index = _match_columns(file, header, columns)
+    id_index = index.get(id_field) if id_field else None
+    keys = tuple(h.casefold() for h in header)
+    total = int(data.numbers.size)
+    reasons = np.full(total, None, dtype=object)
+    notes: dict[int, tuple[str | None, str]] = {}
+    if total and header:
+        first = pc.utf8_lower(pc.utf8_trim_whitespace(data.columns[0]))
+        words = sorted(SUMMARY_WORDS | {w + ":" for w in SUMMARY_WORDS} |
+                       {"", keys[0], header[0].lower()})
+        maybe = pc.is_in(first, value_set=pa.array(words, pa.string()))
+        if id_index is not None:
+            ident = pc.utf8_lower(pc.utf8_trim_whitespace(data.columns[id_index]))
+            maybe = pc.or_(maybe, pc.is_in(ident, value_set=pa.array(words, pa.string())))
+        candidates = set(np.flatnonzero(maybe.to_numpy(zero_copy_only=False)).tolist())
+        candidates |= set(data.ragged)
+        for pos in sorted(candidates):
+            cells = data.ragged.get(pos)
+            if cells is None:
+                cells = [col[pos].as_py() for col in data.columns]
+            raw = _classify(header, keys, id_index, int(data.numbers[pos]), tuple(cells))
+            reasons[pos] = raw.reason
+            if raw.reason is not None:
+                notes[pos] = (raw.column, raw.detail)
+    exact: dict[int, tuple[Cell, ...]] = {p: tuple(c) for p, c in data.ragged.items()}
+    return RawTable(file, header, index, data.numbers, data.columns, reasons, notes, exact)
+
+
+def _formula(raw: RawRow, header: tuple[str, ...], mapped: set[int]) -> RawRow:
+    """A data row with a formula cell that has no computed value in a mapped column is
+    rejected as ``formula-without-value`` naming sheet and cell (ADVERSARIAL 33)."""
+    if raw.reason is not None:
+        return raw
+    for j in sorted(mapped):
+        cell = raw.cells[j] if j < len(raw.cells) else ""
+        where = getattr(cell, "where", None)
+        if where is not None:
+            return RawRow(raw.row, raw.cells, "formula-without-value", header[j],
+                          f"{where}: formula {getattr(cell, 'formula', '')!r} has no computed "
+                          f"value in the file (open and save it in Excel, or export values)")
+    return raw
+
+
+def _header(file: str, row: int, cells: Sequence[Cell]) -> tuple[str, ...]:
+    header = tuple(normalise_header(cell_text(c)) for c in cells)
+    if not any(header):
+        raise InputError(file, "the header row is blank", row=row)
+    return header
 
 
 def _match_columns(file: str, header: tuple[str, ...],

@@ -33,15 +33,17 @@ def read_xlsx(path: Path, file: str, sheet: str | None) -> list[tuple[int, list[
                                "(unset OPENPYXL_DEFUSEDXML)")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (defusedxml.DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError,
             OSError) as exc:
         raise _load_error(file, exc) from None
     try:
-        return _rows(book, file, sheet)
+        return _rows(book, formulas, file, sheet)
     except defusedxml.DefusedXmlException:
         raise InputError(file, "unsafe XML (entity declarations) in the worksheet") from None
     finally:
         book.close()
+        formulas.close()
 
 
 def _load_error(file: str, exc: BaseException) -> InputError:
@@ -56,21 +58,49 @@ def _load_error(file: str, exc: BaseException) -> InputError:
     return InputError(file, f"not a readable XLSX workbook ({type(exc).__name__})")
 
 
-def _rows(book: object, file: str, sheet: str | None) -> list[tuple[int, list[Cell]]]:
+class FormulaCell(str):
+    """A formula cell the workbook holds no computed value for (ADVERSARIAL 33: not a
+    blank, not dropped). The text is empty; ``where`` is ``Sheet!D5``, ``formula`` the
+    formula as written."""
+
+    where: str
+    formula: str
+
+    def __new__(cls, where: str, formula: str) -> FormulaCell:
+        cell = super().__new__(cls, "")
+        cell.where, cell.formula = where, formula
+        return cell
+
+
+def _rows(book: object, formulas: object, file: str, sheet: str | None
+          ) -> list[tuple[int, list[Cell]]]:
+    from openpyxl.utils import get_column_letter
+
     names: list[str] = list(book.sheetnames)  # type: ignore[attr-defined]
     if sheet is not None and sheet not in names:
         raise InputError(file, f"no sheet {sheet!r} (the workbook has {', '.join(names)})")
-    ws = book[sheet or names[0]]  # type: ignore[index]
+    name = sheet or names[0]
+    ws = book[name]  # type: ignore[index]
+    ws_f = formulas[name]  # type: ignore[index]
     rows: list[tuple[int, list[Cell]]] = []
-    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        rows.append((number, _trim([_cell(v) for v in values])))
-    return rows
+    pairs = zip(ws.iter_rows(min_row=1, values_only=True),
+                ws_f.iter_rows(min_row=1, values_only=True), strict=False)
+    for number, (values, written) in enumerate(pairs, start=1):
+        cells = [_cell(v) for v in values]
+        for j, (value, text) in enumerate(zip(values, written, strict=False)):
+            if value is None and isinstance(text, str) and text.startswith("="):
+                cells[j] = FormulaCell(f"{name}!{get_column_letter(j + 1)}{number}", text)
+        rows.append((number, _trim(cells)))
+    # A worksheet stores no cell for an empty one, so a row whose trailing optional
+    # cells are empty is not short: pad it to the header (only CSV has a raw field count).
+    width = len(rows[0][1]) if rows else 0
+    return [(n, cells + [""] * (width - len(cells))) for n, cells in rows]
 
 
 def _trim(cells: list[Cell]) -> list[Cell]:
     """Drop empty cells at the end: a worksheet pads every row to the widest one, so only
     a non-empty cell beyond the header counts as an extra cell."""
-    while cells and cells[-1] == "":
+    while cells and cells[-1] == "" and not isinstance(cells[-1], FormulaCell):
         cells.pop()
     return cells
 

@@ -1,0 +1,404 @@
+"""Column-wise adapter for ticket and status sources (SPEC §2, §7): one file's raw columns
+→ a frame of valid rows plus rejections, with the row adapter's rules and precedence.
+
+A row's first failing check decides its reason, in the order :mod:`qbr.adapter` checks a
+row: the reader's own verdict (blank, repeated header, summary, ragged), a required value
+that is blank (``missing-cell``), unreadable timestamps (``bad-date``: created, first
+response, resolved, closed), an event before creation (``event-before-created``), an
+unreadable or impossible reported pause (``bad-number``/``bad-value``), then
+``updated_at``. Value maps and client names are resolved once per distinct value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qbr.adapter import REQUIRED, InputWarning, Rejection, check_statuses_column
+from qbr.config import Config, Source
+from qbr.io import RawTable
+from qbr.io.dates import SCALAR_RETRY_LIMIT, Instants, parse_column
+from qbr.io.values import CellError, parse_instant, parse_number
+
+_EVENTS = ("first_response_at", "resolved_at", "closed_at")
+_NS_PER_MIN = 60_000_000_000
+
+
+@dataclass
+class Columnar:
+    """One file's rows after interpretation: ``frame`` holds the valid rows in the
+    :mod:`qbr.frames` schema plus ``_client`` (config key, ``None`` = unassigned) and
+    ``_name`` (the exported company name)."""
+
+    frame: pd.DataFrame
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+
+
+class _Verdicts:
+    """The first rejection reason per row; later checks never overwrite it."""
+
+    def __init__(self, table: RawTable) -> None:
+        self.table = table
+        self.reason = np.array(table.reasons, dtype=object)
+        self.open: np.ndarray = ~self.reason.astype(bool)  # reasons are non-empty codes
+        self.field: dict[int, str] = {}
+        self.detail: dict[int, str] = {}
+
+    def mark(self, mask: np.ndarray, reason: str, name: str,
+             detail: Callable[[int], str]) -> None:
+        for pos in np.flatnonzero(mask & self.open).tolist():
+            self.reason[pos], self.field[pos], self.detail[pos] = reason, name, detail(pos)
+            self.open[pos] = False
+
+    def rejections(self, hints: pa.Array | None) -> list[Rejection]:
+        """Every rejected row; ``hints`` gives each row's client key (SPEC §6)."""
+        out = []
+        table = self.table
+        rejected = np.flatnonzero(~self.open)
+        clients = [None] * rejected.size if hints is None else \
+            hints.take(pa.array(rejected)).to_pylist()
+        for pos, client in zip(rejected.tolist(), clients, strict=True):
+            name = self.field.get(pos)
+            if name is not None:
+                column = table.label(name) if name in table.index else None
+                detail = self.detail[pos]
+            else:
+                column, detail = table.notes.get(pos, (None, ""))
+            out.append(Rejection(table.file, int(table.numbers[pos]), str(self.reason[pos]),
+                                 column, detail, client))
+        return out
+
+
+def _texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
+    """Each mapped (or defaulted) field's cells as stripped text, with the source's
+    ``null_values`` read as blank, blanks filled from ``defaults``, and the client cell
+    narrowed by ``client_pattern`` (README "Values that never turn into wrong numbers")."""
+    nulls = pa.array(list(source.null_values), pa.string())
+    out = {}
+    for name in {*table.index, *source.defaults}:
+        col = table.text(name)
+        if len(nulls):
+            col = pc.if_else(pc.is_in(col, value_set=nulls), "", col)
+        if name in source.defaults:
+            col = pc.if_else(pc.equal(col, ""), source.defaults[name], col)
+        out[name] = col
+    if source.client_pattern and "client" in out:
+        pattern = re.compile(source.client_pattern)
+
+        def narrow(text: str) -> str:
+            found = pattern.search(text)
+            return found.group("client").strip() if found and found.group("client") else text
+
+        out["client"] = _lookup(out["client"], narrow)
+    return out
+
+
+def mapped_texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
+    """:func:`_texts` for the event and uptime logs (:mod:`qbr.logs.frame`), so every
+    source kind reads ``null_values``, ``defaults`` and ``client_pattern`` alike."""
+    return _texts(table, source)
+
+
+def _label(table: RawTable, name: str) -> str:
+    return table.label(name) if name in table.index else f"({name} default)"
+
+
+def _blank(col: pa.Array) -> np.ndarray:
+    return np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _lookup(col: pa.Array, resolve: Callable[[str], str | None]) -> pa.Array:
+    """``resolve`` applied once per distinct value of ``col`` (null where it gives None)."""
+    encoded = col.dictionary_encode()
+    mapped = pa.array([resolve(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return mapped.take(encoded.indices)
+
+
+@dataclass
+class _Ctx:
+    config: Config
+    source: Source
+    table: RawTable
+    zone: ZoneInfo
+    texts: dict[str, pa.Array]
+
+
+def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]],
+           order: int) -> np.ndarray:
+    """Parse ``name`` (NaT when unmapped or blank); bad values are ``bad-date``."""
+    table = ctx.table
+    if name not in ctx.texts:
+        return np.full(len(table), np.datetime64("NaT", "ns"))
+    col = ctx.texts[name]
+    parsed: Instants = parse_column(col, ctx.source.date_formats, ctx.zone,
+                                    table.typed.get(table.index.get(name, -1)))
+    formats = ", ".join(repr(f) for f in ctx.source.date_formats)
+    def plain(p: int) -> str:
+        return f"{col[p].as_py()!r} matches none of the accepted formats {formats}"
+
+    # Few bad values went through strptime (io.dates._retry): say which failure it was.
+    few = int(parsed.bad.sum()) <= SCALAR_RETRY_LIMIT
+    verdicts.mark(parsed.bad, "bad-date", name,
+                  (lambda p: _bad_date(col[p].as_py(), ctx, formats)) if few else plain)
+    for pos, note in parsed.notes.items():
+        warn.append((pos, order, _label(table, name), note))
+    bad = np.flatnonzero(parsed.bad)
+    if bad.size and bad.size * 2 > int((~_blank(col)).sum()):
+        hint = propose_format(col.take(pa.array(bad[:200])).to_pylist())
+        warn.append((int(bad[0]), _COLUMN_NOTE + order, _label(table, name),
+                     f"{bad.size} of {int((~_blank(col)).sum())} values match none of the "
+                     f"declared formats {formats}; {hint}"))
+    return parsed.utc
+
+
+def _bad_date(text: str, ctx: _Ctx, formats: str) -> str:
+    """Why a value is a bad date: the row-by-row reader's own message (no format matches,
+    or before datetime.min in UTC), else it matched but lies outside the instants the
+    columns hold (years 1678-2261)."""
+    try:
+        value, _ = parse_instant(text, ctx.source.date_formats, ctx.zone)
+    except CellError as exc:
+        return exc.detail
+    if not 1678 <= value.year <= 2261:
+        return f"{text} is out of the supported date range (years 1678-2261)"
+    return f"{text!r} matches none of the accepted formats {formats}"
+
+
+#: Formats tried when most values of a column fail the declared ones (a hint only: a
+#: format is never applied unless the source declares it).
+CANDIDATES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z",
+              "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M:%S.%f",
+              "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S",
+              "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+              "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d", "%d-%m-%Y %H:%M",
+              "%Y/%m/%d %H:%M:%S", "%d %b %Y %H:%M", "%b %d, %Y %I:%M %p")
+
+
+def propose_format(values: list[str]) -> str:
+    """A sentence naming the candidate format(s) that read every one of ``values``;
+    day-first and month-first both fitting is said so (the user must choose)."""
+    fits = [f for f in CANDIDATES if all(_fits(v, f) for v in values)]
+    if not fits:
+        return "no common format reads them either (check the column mapping)"
+    if len(fits) > 1 and any("%d/%m" in f for f in fits) and any("%m/%d" in f for f in fits):
+        return (f"both day-first {fits[0]!r} and month-first "
+                f"{next(f for f in fits if '%m/%d' in f)!r} fit: declare the one the "
+                f"export uses")
+    return f"{fits[0]!r} reads them: declare it in date_format if that is the export's format"
+
+
+def _fits(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _required(ctx: _Ctx, verdicts: _Verdicts) -> None:
+    for name in REQUIRED[ctx.source.kind]:
+        verdicts.mark(_blank(ctx.texts[name]), "missing-cell", name,
+                      lambda _p: "required value is blank")
+
+
+def _warnings(ctx: _Ctx, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]]
+              ) -> list[InputWarning]:
+    ok = verdicts.open
+    return [InputWarning(ctx.table.file, int(ctx.table.numbers[pos]), label, note)
+            for pos, order, label, note in sorted(warn) if ok[pos] or order >= _COLUMN_NOTE]
+
+
+#: Warnings about a whole column carry an order from here: kept although their row (the
+#: first bad one) is rejected.
+_COLUMN_NOTE = 100
+
+
+def _constant(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n) if hasattr(pa, "repeat") else \
+        pa.array([value] * n, pa.string())
+
+
+def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
+    """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
+    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
+    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    verdicts = _Verdicts(table)
+    _required(ctx, verdicts)
+    warn: list[tuple[int, int, str, str]] = []
+    created = _dates(ctx, "created_at", verdicts, warn, 0)
+    events = {name: _dates(ctx, name, verdicts, warn, i + 1) for i, name in enumerate(_EVENTS)}
+    for name, at in events.items():
+        early = ~np.isnat(at) & ~np.isnat(created) & (at < created)
+        verdicts.mark(early, "event-before-created", name, _before(at, created))
+    pause = _pause(ctx, verdicts, created, events)
+    updated = _dates(ctx, "updated_at", verdicts, warn, 4)
+    clients = _lookup(ctx.texts["client"], config.client_for_name)
+    rows = pa.array(np.flatnonzero(verdicts.open))
+    n = len(rows)
+    data: dict[str, Any] = {
+        "system": _constant(source.system, n),
+        "ticket_id": ctx.texts["ticket_id"].take(rows),
+        "client": pc.fill_null(clients, "").take(rows),
+        "priority": _priorities(ctx, clients).take(rows),
+        "priority_raw": ctx.texts["priority"].take(rows),
+        "created_at": created, "first_response_at": events["first_response_at"],
+        "resolved_at": events["resolved_at"], "closed_at": events["closed_at"],
+        "updated_at": updated, "status": _status(ctx).take(rows),
+        "title": _optional(ctx, "title", blank="").take(rows),
+        "category": _optional(ctx, "category").take(rows),
+        "queue": _optional(ctx, "queue").take(rows),
+        "reported_pause_minutes": pause,
+        "excluded_reason": _optional(ctx, "excluded").take(rows),
+        "source_file": _constant(table.file, n), "source_row": table.numbers,
+        "_client": clients.take(rows), "_name": ctx.texts["client"].take(rows),
+    }
+    return Columnar(_frame(data, rows), verdicts.rejections(clients),
+                    _warnings(ctx, verdicts, warn))
+
+
+def interpret_status(config: Config, source: Source, table: RawTable) -> Columnar:
+    """A status-history file → valid events (frames schema) and rejections. The events'
+    bucket follows their ticket (:func:`qbr.ingest.load_dataset`)."""
+    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
+    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    verdicts = _Verdicts(table)
+    _required(ctx, verdicts)
+    warn: list[tuple[int, int, str, str]] = []
+    at = _dates(ctx, "at", verdicts, warn, 0)
+    rows = pa.array(np.flatnonzero(verdicts.open))
+    n = len(rows)
+    data = {
+        "system": _constant(source.system, n),
+        "ticket_id": ctx.texts["ticket_id"].take(rows), "at": at,
+        "status": _status(ctx).take(rows), "priority": _event_priorities(ctx).take(rows),
+        "source_file": _constant(table.file, n), "source_row": table.numbers,
+        "_client": pa.nulls(n, pa.string()), "_name": _constant("", n),
+    }
+    return Columnar(_frame(data, rows), verdicts.rejections(None),
+                    _warnings(ctx, verdicts, warn))
+
+
+def _frame(data: Mapping[str, Any], rows: pa.Array) -> pd.DataFrame:
+    """The valid rows as a frame: Arrow text columns stay Arrow-backed (pandas ``str``,
+    missing = NA); numpy columns (instants, numbers) are taken at ``rows``."""
+    take = rows.to_numpy(zero_copy_only=False)
+    arrays = {}
+    for name, values in data.items():
+        if isinstance(values, np.ndarray):
+            picked = values[take]
+            arrays[name] = pa.array(picked).cast(pa.timestamp("ns", tz="UTC")) \
+                if picked.dtype.kind == "M" else pa.array(picked)
+        else:
+            arrays[name] = values
+    frame: pd.DataFrame = pa.table(arrays).to_pandas()
+    return frame
+
+
+def _fmt(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _before(at: np.ndarray, created: np.ndarray) -> Callable[[int], str]:
+    def detail(pos: int) -> str:
+        return f"{_fmt(at[pos])} UTC is before created_at {_fmt(created[pos])} UTC"
+    return detail
+
+
+def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
+    """A mapped optional text column; blank cells are ``blank`` (null by default)."""
+    if name not in ctx.texts:
+        return pa.array([blank] * len(ctx.table), pa.string())
+    col = ctx.texts[name]
+    if blank == "":
+        return col
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+
+
+def _status(ctx: _Ctx) -> pa.Array:
+    if "status" not in ctx.texts:
+        return pa.nulls(len(ctx.table), pa.string())
+    known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
+    return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None)
+
+
+def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
+    """Tier priority key per row, or null (unclassified) when the map or the client's
+    tier lacks it (SPEC §3, ADVERSARIAL 38: never a default target). Decided once per
+    distinct (priority, client) pair."""
+    mapping = ctx.source.values.get("priority")
+    known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
+    raw = ctx.texts["priority"]
+    keys = raw if known is None else _lookup(raw, known.get)
+    tiers = {c: ctx.config.tiers[ctx.config.clients[c].tier].response_minutes
+             for c in ctx.config.clients}
+    k_enc, c_enc = keys.dictionary_encode(), clients.dictionary_encode()
+    k_idx = k_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    c_idx = c_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    k_vals, c_vals = k_enc.dictionary.to_pylist(), c_enc.dictionary.to_pylist()
+    width = len(c_vals) + 1
+    pairs, inverse = np.unique((k_idx + 1) * width + c_idx + 1, return_inverse=True)
+    out = []
+    for code in pairs.tolist():
+        ki, ci = code // width - 1, code % width - 1
+        key = None if ki < 0 else k_vals[ki]
+        client = None if ci < 0 else c_vals[ci]
+        out.append(key if key is None or client is None or key in tiers[client] else None)
+    return pa.array(out, pa.string()).take(pa.array(inverse.reshape(-1)))
+
+
+def _event_priorities(ctx: _Ctx) -> pa.Array:
+    """A status source's optional ``priority`` column through ``values.priority``
+    (SPEC §3a: the priority in force from the event); null when blank or unmapped."""
+    if "priority" not in ctx.texts:
+        return pa.nulls(len(ctx.table), pa.string())
+    mapping = ctx.source.values.get("priority")
+    known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
+    return _lookup(ctx.texts["priority"],
+                   lambda v: None if not v else (v if known is None else known.get(v)))
+
+
+def _pause(ctx: _Ctx, verdicts: _Verdicts, created: np.ndarray,
+           events: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Reported pause in business minutes (NaN = not reported). Unreadable is
+    ``bad-number``; negative, or longer than the ticket's life (created to resolved, else
+    closed), is ``bad-value``: a pause is never clamped into range."""
+    n = len(ctx.table)
+    if "reported_pause" not in ctx.texts:
+        return np.full(n, np.nan)
+    col = ctx.texts["reported_pause"]
+
+    def read(text: str) -> float | str:
+        if not text:
+            return float("nan")
+        try:
+            return parse_number(text, ctx.source.decimal)
+        except CellError as exc:
+            return exc.detail
+
+    encoded = col.dictionary_encode()
+    table = [read(v) for v in encoded.dictionary.to_pylist()]
+    parsed = np.array([*table, float("nan")], dtype=object)[
+        encoded.indices.fill_null(len(table)).to_numpy(zero_copy_only=False)]
+    bad = np.array([isinstance(v, str) for v in parsed], dtype=bool)
+    verdicts.mark(bad, "bad-number", "reported_pause", lambda p: str(parsed[p]))
+    values = np.where(bad, np.nan, parsed).astype(np.float64)
+    end = np.where(np.isnat(events["resolved_at"]), events["closed_at"], events["resolved_at"])
+    life = (end - created).astype("timedelta64[ns]").astype(np.int64) / _NS_PER_MIN
+    life = np.where(np.isnat(end) | np.isnat(created), np.inf, life)
+    text = col.to_pylist() if bool((values < 0).any() or (values > life).any()) else []
+    verdicts.mark(values < 0, "bad-value", "reported_pause",
+                  lambda p: f"reported pause {text[p]!r} is negative")
+    verdicts.mark(values > life, "bad-value", "reported_pause",
+                  lambda p: f"reported pause {text[p]!r} minutes is longer than the ticket's "
+                            f"life ({life[p]:.0f} minutes from created to resolved/closed)")
+    return values

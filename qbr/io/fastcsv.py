@@ -1,0 +1,249 @@
+"""Columnar CSV reader: bytes → one Arrow string column per header field (SPEC §7).
+
+pyarrow splits and unquotes the file; this module makes sure its records are exactly the
+ones the strict stdlib reader (:func:`qbr.io.csvfile.parse`) would give, and numbers them
+as a spreadsheet user counts lines. Before pyarrow runs, the quote characters are checked
+with numpy: every quote must open a field, close one, or be half of a doubled ``""``.
+When that holds, a line break is a record boundary exactly when an even number of quotes
+precedes it, so record starts, their physical line numbers and raw field counts follow
+from positions alone. Anything else (an unclosed quote, text after a closing quote, a
+quote inside an unquoted field, a lone ``\\r`` in a ``\\n`` file) goes to the stdlib
+reader, which either parses it as legal or rejects the file naming the starting row.
+
+Every value is read as text: no null guessing (``NA`` stays ``"NA"``), no type inference
+(``00123`` stays ``"00123"``). Rows whose raw field count differs from the header are
+returned with their own cells so that ``extra-cell``/``missing-cell`` are judged on the
+raw count (ADVERSARIAL 30).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from qbr.errors import InputError
+
+_QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
+_UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig", "u8"})
+
+
+@dataclass
+class CsvColumns:
+    """A CSV file read column-wise. ``numbers[i]`` is data record ``i``'s first physical
+    line (header = 1); ``columns[j][i]`` its raw (unstripped) cell ``j``, ``""`` where the
+    record is short; ``ragged`` maps a record whose field count differs from the header's
+    to its exact cells."""
+
+    header: list[str]
+    numbers: np.ndarray
+    columns: list[pa.Array]
+    ragged: dict[int, list[str]] = field(default_factory=dict)
+
+
+Records = CsvColumns | list[tuple[int, list[str]]]
+
+
+class _Fallback(Exception):
+    """The fast path cannot vouch for the file; the stdlib reader decides."""
+
+
+def utf8_bytes(data: bytes, file: str, encoding: str) -> bytes:
+    """The file as UTF-8 without BOM. UTF-8 input is checked lazily (pyarrow validates it,
+    and a failure re-decodes strictly for the row and byte offset); other encodings are
+    decoded strictly here."""
+    from qbr.io.csvfile import decode
+
+    if encoding.lower().replace("_", "-") in _UTF8:
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return decode(data, file, encoding).encode("utf-8")
+
+
+def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
+                 labels: Collection[str] = ()) -> tuple[Records, str]:
+    """Read ``data`` (the file's bytes): :class:`CsvColumns`, or the stdlib reader's
+    ``(row number, cells)`` records when the file needs exact quote handling; plus a note
+    on lines skipped above the header (:mod:`qbr.io.preamble`; ``labels`` are the mapped
+    column labels that find it)."""
+    from qbr.io.csvfile import decode, parse
+    from qbr.io.preamble import locate
+
+    buf = utf8_bytes(data, file, encoding)
+    start = locate(buf, delimiter, labels)
+    body = buf[start.offset:] if start.offset else buf
+    try:
+        fast = _fast(body, file, start.delimiter)
+        fast.numbers += start.lines
+        return fast, start.note
+    except (_Fallback, pa.ArrowInvalid, UnicodeDecodeError):
+        # Exact quote handling, or invalid UTF-8 (the strict decoder names row and byte).
+        pass
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        decode(data, file, encoding)  # raises with the row and byte offset
+        raise
+    try:
+        records = parse(text, file, start.delimiter)
+    except InputError as exc:
+        if exc.row is None or not start.lines:
+            raise
+        message = str(exc).split(": ", 1)[1]
+        raise InputError(file, message, row=exc.row + start.lines, column=exc.column) from None
+    return [(n + start.lines, cells) for n, cells in records], start.note
+
+
+def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    n = arr.size
+    quotes = np.flatnonzero(arr == _QUOTE)
+    _check_quotes(arr, quotes, ord(delimiter))
+    lf = np.flatnonzero(arr == _LF)
+    cr_only = lf.size == 0
+    breaks = np.flatnonzero(arr == _CR) if cr_only else lf
+    outside = _outside(breaks, quotes)
+    ends = breaks[outside]
+    if not cr_only:
+        cr = np.flatnonzero(arr == _CR)
+        cr = cr[_outside(cr, quotes)]
+        # A lone "\r" outside quotes in a "\n" file ends a record for the stdlib reader
+        # but not a line: leave such files to it.
+        if cr.size and (cr[-1] == n - 1 or np.any(arr[np.minimum(cr + 1, n - 1)] != _LF)):
+            raise _Fallback
+    starts = np.concatenate(([0], ends + 1))
+    if starts[-1] >= n:  # the file ends with a line break: no record after it
+        starts = starts[:-1]
+    # A record's first physical line: 1 + the line breaks (inside quotes too) before it.
+    lines = np.searchsorted(breaks, starts, side="left") + 1
+    header_end = int(ends[0]) if ends.size else n
+    header = _header(buf, header_end, delimiter, file)
+    width = len(header)
+    body_start = header_end + 1 if ends.size else n
+    numbers = lines[1:].astype(np.int64)
+    multiline = bool(breaks.size - ends.size)
+    table = _arrow(buf, body_start, width, delimiter, multiline)
+    ragged: dict[int, list[str]] = {}
+    if table.num_rows != numbers.size:
+        stops = np.concatenate((ends, [n]))[: starts.size]
+        counts = _field_counts(arr, quotes, ord(delimiter), starts, n)[1:]
+        lengths = stops - starts - (arr[np.maximum(stops - 1, 0)] == _CR)
+        empty = lengths[1:] <= 0
+        bad = np.flatnonzero((counts != width) & ~empty)
+        if table.num_rows + bad.size != numbers.size:
+            raise _Fallback
+        ragged = {int(i): _cells(buf[int(starts[i + 1]):int(stops[i + 1])], delimiter)
+                  for i in bad}
+        columns = _expand(table, numbers.size, ragged, width)
+    else:
+        columns = [table.column(i).combine_chunks() for i in range(width)]
+    return CsvColumns(header, numbers, columns, ragged)
+
+
+def _check_quotes(arr: np.ndarray, quotes: np.ndarray, delim: int) -> None:
+    """Every quote opens a field, closes one or is half of ``""`` (else: _Fallback).
+
+    Quotes alternate between opening (even index: outside quotes before it) and closing
+    (odd index). An even-index quote must follow a delimiter or line break, or directly
+    follow the previous quote (the second half of ``""``); an odd-index one must precede a
+    delimiter, a line break or the end, or directly precede the next quote."""
+    if quotes.size == 0:
+        return
+    if quotes.size % 2:
+        raise _Fallback
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[delim, _LF, _CR]] = True
+    opening, closing = quotes[0::2], quotes[1::2]
+    n = arr.size
+    before = boundary[arr[np.maximum(opening - 1, 0)]]
+    before[opening == 0] = True
+    paired = np.zeros(opening.size, dtype=bool)
+    paired[1:] = opening[1:] - 1 == closing[:-1]
+    if not bool(np.all(before | paired)):
+        raise _Fallback
+    after = boundary[arr[np.minimum(closing + 1, n - 1)]]
+    after[closing == n - 1] = True
+    paired = np.zeros(closing.size, dtype=bool)
+    paired[:-1] = closing[:-1] + 1 == opening[1:]
+    if not bool(np.all(after | paired)):
+        raise _Fallback
+
+
+def _outside(positions: np.ndarray, quotes: np.ndarray) -> np.ndarray:
+    """Which positions lie outside quotes (an even number of quotes before them)."""
+    if quotes.size == 0:
+        return np.ones(positions.size, dtype=bool)
+    even: np.ndarray = np.searchsorted(quotes, positions) % 2 == 0
+    return even
+
+
+def _header(buf: bytes, end: int, delimiter: str, file: str) -> list[str]:
+    text = buf[:end].decode("utf-8").removeprefix("\ufeff").rstrip("\r")
+    rows = list(csv.reader([text], delimiter=delimiter, strict=True)) if text else [[]]
+    return rows[0] if rows else []
+
+
+def _arrow(buf: bytes, start: int, width: int, delimiter: str, multiline: bool) -> pa.Table:
+    names = [f"c{i}" for i in range(width)]
+    body = pa.py_buffer(buf)[start:]
+    if body.size == 0:
+        return pa.table({name: pa.array([], pa.string()) for name in names})
+    return pacsv.read_csv(
+        body,
+        read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20,
+                                        use_threads=False),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                          double_quote=True, escape_char=False,
+                                          newlines_in_values=multiline,
+                                          ignore_empty_lines=False,
+                                          invalid_row_handler=lambda _row: "skip"),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+            check_utf8=True))
+
+
+def _field_counts(arr: np.ndarray, quotes: np.ndarray, delim: int, starts: np.ndarray,
+                  n: int) -> np.ndarray:
+    """Raw field count per record (delimiters outside quotes + 1)."""
+    delims = np.flatnonzero(arr == delim)
+    delims = delims[_outside(delims, quotes)]
+    per = np.diff(np.searchsorted(delims, np.concatenate((starts, [n]))))
+    counts: np.ndarray = per + 1
+    return counts
+
+
+def _cells(raw: bytes, delimiter: str) -> list[str]:
+    text = raw.decode("utf-8").removesuffix("\r")
+    return next(csv.reader([text], delimiter=delimiter, strict=True), [])
+
+
+def _expand(table: pa.Table, total: int, ragged: dict[int, list[str]],
+            width: int) -> list[pa.Array]:
+    """pyarrow skipped the ragged records: put their own cells (cut or padded to the
+    header's width) back in their places."""
+    bad = np.array(sorted(ragged), dtype=np.int64)
+    keep = np.ones(total, dtype=bool)
+    keep[bad] = False
+    take = np.empty(total, dtype=np.int64)
+    take[keep] = np.arange(table.num_rows)
+    take[bad] = table.num_rows + np.arange(bad.size)
+    out = []
+    for i in range(width):
+        extra = [ragged[p][i] if i < len(ragged[p]) else "" for p in bad.tolist()]
+        col = pa.concat_arrays([*table.column(i).chunks, pa.array(extra, pa.string())])
+        out.append(col.take(pa.array(take)))
+    return out
+
+
+def read_file_columns(path: Path, file: str, encoding: str, delimiter: str,
+                      labels: Collection[str] = ()) -> tuple[Records, str]:
+    """:func:`read_columns` on the file at ``path`` (no size limit: SPEC §7 exports of a
+    million rows are ~240 MB)."""
+    from qbr.io.csvfile import read_bytes
+
+    return read_columns(read_bytes(path, file), file, encoding, delimiter, labels)

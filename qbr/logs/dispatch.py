@@ -1,0 +1,212 @@
+"""Read one event or uptime log into :class:`qbr.ingest.SourceRows` (the hook that
+:func:`qbr.ingest.read_source` calls for ``events``, ``uptime_states`` and ``checks``).
+
+The folded records (tickets, status events, outages, unmonitored spans, observed
+monitors) go to ``SourceRows.folded``; ``SourceRows.valid`` holds one entry per
+accepted or unassigned *row*, so the file's accounting stays
+``read = accepted + unassigned + rejected`` with folded rows counted as accepted events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+import pandas as pd
+
+from qbr.adapt_columns import propose_format
+from qbr.adapter import (
+    InputWarning,
+    MonitorIndex,
+    Rejection,
+    ValidRow,
+    config_monitors,
+    source_label,
+)
+from qbr.config import Config, Source
+from qbr.errors import ConfigError
+from qbr.frames import events_frame, tickets_frame
+from qbr.io import mojibake, read_table
+from qbr.logs import events, uptime_states
+from qbr.logs.frame import Folded, text_frame
+from qbr.logs.kuma import is_sqlite, read_kuma
+from qbr.logs.sniff import refuse_json
+from qbr.model import Monitor, Outage, StatusEvent, Ticket, Unmonitored
+
+if TYPE_CHECKING:
+    from qbr.ingest import SourceRows
+
+LOG_KINDS = ("events", "uptime_states", "checks")
+_FIELDS = {
+    "events": (events.REQUIRED, events.OPTIONAL),
+    "uptime_states": (uptime_states.REQUIRED, uptime_states.OPTIONAL),
+    "checks": (uptime_states.REQUIRED, uptime_states.OPTIONAL),
+}
+#: A folded row's entry in ``SourceRows.valid`` carries this placeholder record: the
+#: row's contribution lives in ``SourceRows.folded`` (rows are not one record each).
+ROW_MARK = Monitor(monitor="", client="", critical=False)
+
+
+def check_log_columns(config: Config, source: Source) -> None:
+    """The column map names every required field and only known ones (else ConfigError)."""
+    required, optional = _FIELDS[source.kind]
+    key = f"sources.{source.name}.columns"
+    unknown = [n for n in {**source.columns, **source.defaults} if n not in required + optional]
+    if unknown:
+        raise ConfigError(config.file, key, f"unknown field(s) {', '.join(unknown)} for kind "
+                                            f"{source.kind!r} (allowed: "
+                                            f"{', '.join(required + optional)})")
+    missing = [n for n in required if n not in source.columns and n not in source.defaults]
+    if source.kind == "events" and not {"status", "activity"} & set(source.columns):
+        missing.append("status or activity")
+    if missing:
+        raise ConfigError(config.file, key, f"missing required field(s): {', '.join(missing)}")
+
+
+def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRows:
+    """Read and fold one log (see module docstring)."""
+    from qbr.ingest import SourceRows
+
+    check_log_columns(config, source)
+    file = source_label(config, source)
+    notes: list[InputWarning] = []
+    if is_sqlite(source.path):
+        frame = read_kuma(source.path, file, source.columns)
+        labels = dict(source.columns)
+        rejected: list[Rejection] = []
+    else:
+        refuse_json(source, file)
+        table = read_table(source, file, "ticket_id" if source.kind == "events" else "monitor")
+        labels = {name: table.label(name) for name in table.index}
+        notes = [InputWarning(file, 1, "", table.note)] if table.note else []
+        notes += [InputWarning(file, row, column, message)
+                  for row, column, message in mojibake.find(table)]
+        frame, rejected = text_frame(table, source)
+    read = len(frame) + len(rejected)
+    for name in _FIELDS[source.kind][0] + _FIELDS[source.kind][1]:
+        if name not in frame and name in source.columns:
+            frame[name] = ""
+    folded = _fold(config, source, frame, file, labels, monitors)
+    notes += _date_hint(frame, folded.rejections, source, file, labels)
+    valid = [ValidRow(ROW_MARK, client, folded.names.get(row, ""), row)
+             for row, client in sorted(folded.rows.items())]
+    return SourceRows(source=source, file=file, labels=labels, read=read, valid=valid,
+                      rejections=rejected + folded.rejections,
+                      warnings=notes + folded.warnings,
+                      folded=folded.records, last_seen=folded.last_seen,
+                      folded_rows=folded.ticket_rows)
+
+
+def _date_hint(frame: pd.DataFrame, rejections: Sequence[Rejection], source: Source,
+               file: str, labels: Mapping[str, str]) -> list[InputWarning]:
+    """As for ticket exports (:func:`qbr.adapt_columns.propose_format`): when most
+    timestamps of the log match none of the declared formats, one warning says so and
+    proposes a format that reads them (never applied unless declared)."""
+    label = labels.get("at")
+    if "at" not in frame or label is None:
+        return []
+    rows = sorted(r.row for r in rejections if r.reason == "bad-date" and r.column == label)
+    filled = int((frame["at"] != "").sum())
+    if not rows or len(rows) * 2 <= filled:
+        return []
+    texts = frame.set_index("row")["at"].reindex(rows[:200]).astype(str).tolist()
+    formats = ", ".join(repr(f) for f in source.date_formats)
+    return [InputWarning(file, rows[0], label,
+                         f"{len(rows)} of {filled} values match none of the declared formats "
+                         f"{formats}; {propose_format(texts)}")]
+
+
+def dedup_folded(results: Sequence[SourceRows]) -> None:
+    """SPEC §7 across event sources (e.g. two daily snapshots of a list export): one
+    ticket per (system, ticket id); the version with the latest ``updated_at`` wins
+    (equal: the later source). The losers' rows become ``superseded`` rejections.
+    Folded tickets are not compared with ``kind = "tickets"`` sources."""
+    best: dict[tuple[str, str], tuple[datetime, int, SourceRows, Ticket]] = {}
+    for order, result in enumerate(results):
+        for t in (x for x in result.folded if isinstance(x, Ticket)):
+            stamp = t.updated_at or t.created_at
+            held = best.get(t.key)
+            if held is None or (stamp, order) >= held[:2]:
+                if held is not None:
+                    _supersede(held[2], held[3], result, t)
+                best[t.key] = (stamp, order, result, t)
+            else:
+                _supersede(result, t, held[2], held[3])
+
+
+def _supersede(loser: SourceRows, ticket: Ticket, winner: SourceRows, won: Ticket) -> None:
+    rows = set(loser.folded_rows.get(ticket.ticket_id, []))
+    loser.folded = [x for x in loser.folded if x is not ticket and not (
+        isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
+    loser.valid = [v for v in loser.valid if v.row not in rows]
+    loser.rejections.extend(
+        Rejection(loser.file, row, "superseded", None,
+                  f"superseded by {winner.file} row {won.source.row}", ticket.client or None)
+        for row in sorted(rows))
+
+
+def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
+          labels: dict[str, str], monitors: MonitorIndex) -> Folded:
+    if source.kind == "events":
+        return events.fold_events(config, source, frame, file, labels)
+    configured = {m.monitor: m for m in config_monitors(config)}
+    return uptime_states.fold_uptime(config, source, frame, file, labels, monitors,
+                                     configured)
+
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class LogPart:
+    """A dataset's frames and records with the folded logs added (:func:`fold_into`)."""
+
+    tickets: pd.DataFrame
+    events: pd.DataFrame
+    outages: tuple[Outage, ...]
+    monitors: tuple[Monitor, ...]
+    unmonitored: tuple[Unmonitored, ...]
+    last_seen: datetime | None
+
+
+def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.DataFrame,
+              monitors: tuple[Monitor, ...]) -> LogPart:
+    """Add the logs among ``results`` to the ticket-and-status frames of the other
+    sources (:mod:`qbr.frames` schema) after :func:`dedup_folded`: folded tickets of a
+    configured client and their status history join ``tickets`` and ``events`` (events
+    re-sorted stably by system, ticket id, time: SPEC §2); folded outages and
+    unmonitored spans are returned as records; a monitor a log observed replaces its
+    configured record (narrowed span). ``last_seen`` is the latest log instant (UTC)."""
+    logs = [r for r in results if r.source.kind in LOG_KINDS]
+    if not logs:
+        return LogPart(tickets, events, (), monitors, (), None)
+    dedup_folded(logs)
+    folded = [x for r in logs for x in r.folded]
+    new_tickets = _assigned(folded, Ticket)
+    keys = {t.key for t in new_tickets}
+    new_events = [e for e in folded
+                  if isinstance(e, StatusEvent) and (e.system, e.ticket_id) in keys]
+    if new_tickets:
+        frame = tickets_frame(new_tickets)
+        tickets = pd.concat([tickets, frame], ignore_index=True) if len(tickets) else frame
+    if new_events:
+        frame = events_frame(new_events)
+        if len(events):
+            events = pd.concat([events, frame], ignore_index=True).sort_values(
+                ["system", "ticket_id", "at"], kind="stable", ignore_index=True)
+        else:
+            events = frame
+    observed = {m.monitor: m for m in folded if isinstance(m, Monitor)}
+    return LogPart(
+        tickets, events, _assigned(folded, Outage),
+        tuple(observed.get(m.monitor, m) for m in monitors),
+        _assigned(folded, Unmonitored),
+        max((r.last_seen for r in logs if r.last_seen), default=None))
+
+
+def _assigned(records: list[object], kind: type[_T]) -> tuple[_T, ...]:
+    """Folded records of ``kind`` whose client is configured (``""`` = unassigned)."""
+    return tuple(x for x in records if isinstance(x, kind)
+                 and getattr(x, "client", "") != "")

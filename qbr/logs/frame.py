@@ -1,0 +1,84 @@
+"""Raw rows → the text frame the folding functions read, and vectorised cell parsing.
+
+A folding function never sees a reader: it gets a DataFrame with one ``str`` column per
+mapped canonical field (``""`` for blank or a declared null token) and ``row`` (int, 1-based
+as a spreadsheet counts, header = 1). The table comes from the same column-wise reader as
+ticket exports (:func:`qbr.io.read_table`: pyarrow CSV, preamble and ``sep=`` handling,
+XLSX). Rows the reader already rejected (blank, repeated header, ragged, formula without
+value) become rejections here and never reach the fold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from qbr.adapt_columns import mapped_texts
+from qbr.adapter import InputWarning, Rejection
+from qbr.config import Source
+from qbr.io import RawTable
+from qbr.io.dates import parse_column
+
+
+@dataclass
+class Folded:
+    """What a fold produced from one file. ``rows`` maps each accepted data row to the
+    record key it was folded into (ticket id or monitor name) and that key's client
+    (``None`` = unassigned, with ``names`` giving the exported name)."""
+
+    records: list[object] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    rows: dict[int, str | None] = field(default_factory=dict)  # row → client key or None
+    names: dict[int, str] = field(default_factory=dict)  # row → exported client/monitor name
+    last_seen: datetime | None = None  # latest instant of the log (UTC)
+    ticket_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
+
+
+def text_frame(table: RawTable, source: Source) -> tuple[pd.DataFrame, list[Rejection]]:
+    """The mapped cells of every well-formed row as stripped text, plus the reader's
+    rejections. Column-wise, with exactly the ticket adapter's cell rules
+    (:func:`qbr.adapt_columns.mapped_texts`): a ``source.null_values`` token reads as
+    blank, a blank cell of a field in ``source.defaults`` takes the default (also when
+    the field has no column), and ``source.client_pattern`` cuts the client out of the
+    client cell (no match: the whole cell, so the row shows up as unassigned under its
+    own name)."""
+    texts = mapped_texts(table, source)
+    good = ~np.asarray(table.reasons, dtype=object).astype(bool)
+    keep = pa.array(good)
+    data: dict[str, object] = {"row": table.numbers[good]}
+    for name, column in texts.items():
+        data[name] = column.filter(keep).to_pandas()
+    frame = pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
+                          for k, v in data.items()})
+    rejected = []
+    for pos in np.flatnonzero(~good).tolist():
+        column, detail = table.notes.get(pos, (None, ""))
+        rejected.append(Rejection(table.file, int(table.numbers[pos]), str(table.reasons[pos]),
+                                  column, detail, None))
+    return frame, rejected
+
+
+def parse_instants(values: pd.Series, formats: Sequence[str], zone: ZoneInfo
+                   ) -> tuple[pd.Series, dict[str, str], dict[str, str]]:
+    """Each text cell as a UTC ``Timestamp`` (``NaT`` when blank or bad).
+
+    Returns (instants, bad: value → detail, notes: value → DST warning). The distinct
+    values are read once, column-wise, by the ticket reader's
+    :func:`qbr.io.dates.parse_column` (same formats rule, same DST policy), so a log with
+    many repeated times is cheap."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    texts = pa.array([str(v) for v in distinct], pa.string())
+    parsed = parse_column(texts, formats, zone)
+    listed = ", ".join(repr(f) for f in formats)
+    bad = {str(distinct[i]): f"{distinct[i]!r} matches none of the accepted formats {listed}"
+           for i in np.flatnonzero(parsed.bad).tolist()}
+    notes = {str(distinct[i]): note for i, note in parsed.notes.items()}
+    utc = pd.DatetimeIndex(parsed.utc[codes]).tz_localize("UTC")
+    return pd.Series(utc, index=values.index), bad, notes
