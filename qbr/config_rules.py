@@ -22,7 +22,7 @@ _CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
 
 
 class Reader(Protocol):
-    """The loader's typed view of one TOML table (``qbr.config._Reader``)."""
+    """The loader's typed view of one TOML table (``qbr.config.reader._Reader``)."""
 
     file: str
     data: Mapping[str, Any]

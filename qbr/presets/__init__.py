@@ -1,7 +1,7 @@
 """Vendor presets (README "Presets"): ``preset = "servicenow"`` on a source supplies
 columns, value maps, null tokens, date formats and fold rules for one export format.
 The preset's table is merged *under* the source's own keys before validation
-(:func:`qbr.config._with_preset`), so anything the source sets wins, and value maps merge
+(:func:`qbr.config.sources._with_preset`), so anything the source sets wins, and value maps merge
 key by key.
 
 One module per preset, one line in :data:`PRESETS`, one fixture under
