@@ -32,7 +32,7 @@ import pandas as pd
 
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
-from qbr.logs.frame import Folded, parse_instants
+from qbr.logs.frame import Folded, Rejector, parse_instants
 from qbr.model import Provenance, StatusEvent, Ticket
 
 REQUIRED = ("ticket_id", "at", "client")
@@ -48,16 +48,7 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
     out = Folded()
     zone = ZoneInfo(source.timezone)
     frame = frame.copy()
-    keep = pd.Series(True, index=frame.index)
-
-    def reject(mask: pd.Series, reason: str, field: str, detail: pd.Series | str) -> None:
-        nonlocal keep
-        hit = mask & keep
-        details = detail if isinstance(detail, pd.Series) else pd.Series(detail, frame.index)
-        for row, text in zip(frame.loc[hit, "row"], details[hit], strict=True):
-            out.rejections.append(Rejection(file, int(row), reason, labels.get(field), text,
-                                            None))
-        keep &= ~hit
+    reject = Rejector(frame, file, labels, out.rejections)
 
     for name in ("ticket_id", "at"):
         reject(frame[name] == "", "missing-cell", name, "required value is blank")
@@ -80,7 +71,7 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
         frame["state"] = frame["activity"].map(source.values.get("activity", {}))
     else:
         frame["state"] = None
-    frame = frame[keep].sort_values(["ticket_id", "at_utc"], kind="stable")
+    frame = frame[reject.keep].sort_values(["ticket_id", "at_utc"], kind="stable")
     _fold(config, source, frame, file, labels, out)
     if len(frame):
         out.last_seen = frame["at_utc"].max().to_pydatetime()

@@ -10,7 +10,7 @@ value) become rejections here and never reach the fold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -82,3 +82,24 @@ def parse_instants(values: pd.Series, formats: Sequence[str], zone: ZoneInfo
     notes = {str(distinct[i]): note for i, note in parsed.notes.items()}
     utc = pd.DatetimeIndex(parsed.utc[codes]).tz_localize("UTC")
     return pd.Series(utc, index=values.index), bad, notes
+
+
+class Rejector:
+    """Marks rows of a fold's text frame rejected: the first reason per row wins, each
+    rejected row becomes one :class:`Rejection` in ``into`` (file, row, the field's export
+    header, detail). ``keep`` is the mask of rows still accepted."""
+
+    def __init__(self, frame: pd.DataFrame, file: str, labels: Mapping[str, str],
+                 into: list[Rejection]) -> None:
+        self.frame, self.file, self.labels, self.into = frame, file, labels, into
+        self.keep = pd.Series(True, index=frame.index)
+
+    def __call__(self, mask: pd.Series, reason: str, field: str,
+                 detail: pd.Series | str) -> None:
+        frame = self.frame
+        hit = mask & self.keep
+        details = detail if isinstance(detail, pd.Series) else pd.Series(detail, frame.index)
+        for row, text in zip(frame.loc[hit, "row"], details[hit], strict=True):
+            self.into.append(Rejection(self.file, int(row), reason, self.labels.get(field),
+                                       text, None))
+        self.keep &= ~hit

@@ -34,9 +34,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from qbr.adapter import InputWarning, MonitorIndex, Rejection
+from qbr.adapter import InputWarning, MonitorIndex
 from qbr.config import Config, Source, normalise_name
-from qbr.logs.frame import Folded, parse_instants
+from qbr.logs.frame import Folded, Rejector, parse_instants
 from qbr.model import Monitor, Outage, Provenance, Unmonitored
 
 REQUIRED = ("monitor", "at", "state")
@@ -51,16 +51,7 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
     configured to its config record (its ``monitored_from``/``until`` still bound it)."""
     out = Folded()
     frame = frame.copy()
-    keep = pd.Series(True, index=frame.index)
-
-    def reject(mask: pd.Series, reason: str, field: str, detail: pd.Series | str) -> None:
-        nonlocal keep
-        hit = mask & keep
-        details = detail if isinstance(detail, pd.Series) else pd.Series(detail, frame.index)
-        for row, text in zip(frame.loc[hit, "row"], details[hit], strict=True):
-            out.rejections.append(Rejection(file, int(row), reason, labels.get(field), text,
-                                            None))
-        keep &= ~hit
+    reject = Rejector(frame, file, labels, out.rejections)
 
     for name in REQUIRED:
         reject(frame[name] == "", "missing-cell", name, "required value is blank")
@@ -75,7 +66,7 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
     reject(frame["canon"].isna(), "bad-value", "state",
            "state " + frame["state"].map(repr) + " is not in values.state (up, down, paused)")
     frame["at_utc"] = instants
-    frame = frame[keep].sort_values("at_utc", kind="stable")
+    frame = frame[reject.keep].sort_values("at_utc", kind="stable")
     if len(frame):
         out.last_seen = frame["at_utc"].max().to_pydatetime()
     for monitor_name, group in frame.groupby("monitor", sort=False):
