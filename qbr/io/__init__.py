@@ -7,6 +7,9 @@ adapter in :mod:`qbr.ingest` turns the raw rows into canonical records.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from qbr.config import Source
 from qbr.io.fastcsv import read_file_columns
 from qbr.io.table import (
@@ -25,6 +28,18 @@ __all__ = ["Cell", "RawRow", "RawTable", "cell_text", "normalise_header", "read_
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def header_labels(wanted: Iterable[str]) -> list[str]:
+    """The labels that find the header line: each mapped label, and for a label chosen
+    by position (``"Severity#2"``, README "Duplicate headers") its bare name too."""
+    out = []
+    for label in wanted:
+        out.append(label)
+        bare = re.sub(r"#\d+$", "", label)
+        if bare != label:
+            out.append(bare)
+    return out
+
+
 def read_table(source: Source, file: str, id_field: str | None = None) -> RawTable:
     """Read ``source.path`` (XLSX by suffix, else CSV) and classify its rows.
 
@@ -35,7 +50,7 @@ def read_table(source: Source, file: str, id_field: str | None = None) -> RawTab
         grid = read_xlsx(source.path, file, source.sheet)
         return build_table(file, grid, source.columns, id_field)
     data, note = read_file_columns(source.path, file, source.encoding, source.delimiter,
-                                   list(source.columns.values()))
+                                   header_labels(source.columns.values()))
     if isinstance(data, list):  # the stdlib reader's records (see qbr.io.fastcsv)
         table = build_table(file, data, source.columns, id_field)
     else:

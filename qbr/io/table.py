@@ -9,6 +9,7 @@ become rejections with a reason code instead of silently vanishing or turning in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class RawTable:
 
     def label(self, field: str) -> str:
         """The export header label of a mapped canonical field (for messages)."""
-        return self.header[self.index[field]]
+        return position_label(self.header, self.index[field])
 
     def text(self, field: str) -> pa.Array:
         """A mapped field's cells as stripped text (``""`` when unmapped or blank)."""
@@ -209,19 +210,56 @@ def _match_columns(file: str, header: tuple[str, ...],
     index: dict[str, int] = {}
     missing: list[str] = []
     for field, wanted in columns.items():
-        found = positions.get(normalise_header(wanted).casefold(), [])
+        key = normalise_header(wanted).casefold()
+        found = positions.get(key, [])
+        if not found:
+            found = _by_position(positions, key)
         if not found:
             missing.append(wanted)
         elif len(found) > 1:
-            where = " and ".join(str(i + 1) for i in found)
-            raise InputError(file, f"duplicate-label: column {wanted!r} appears at "
-                                   f"positions {where}", row=1, column=wanted)
+            raise DuplicateHeaderError(file, field, wanted, found)
         else:
             index[field] = found[0]
     if missing:
         raise InputError(file, f"missing column(s): {_names(missing)} "
                                f"(the header has {_names(header)})", row=1)
     return index
+
+
+_POSITION = re.compile(r"^(.*)#(\d+)$")
+
+
+def _by_position(positions: Mapping[str, list[int]], key: str) -> list[int]:
+    """README "Duplicate headers": ``"Severity#2"`` is the second column headed
+    ``Severity``, only when that header repeats (a header literally named ``Severity#2``
+    is matched first, by the caller). ``[]`` when there is no such column."""
+    m = _POSITION.match(key)
+    if not m:
+        return []
+    found = positions.get(m.group(1).strip(), [])
+    n = int(m.group(2))
+    return [found[n - 1]] if len(found) > 1 and 1 <= n <= len(found) else []
+
+
+class DuplicateHeaderError(InputError):
+    """A mapped header that the file repeats, mapped by its bare name: the config must
+    say which one (``"Severity#2"``), so it is a config error (exit 78)."""
+
+    exit_code = 78
+
+    def __init__(self, file: str, field: str, wanted: str, found: list[int]) -> None:
+        where = " and ".join(str(i + 1) for i in found)
+        choices = " or ".join(repr(f"{wanted}#{k}") for k in range(1, len(found) + 1))
+        super().__init__(file, f"duplicate-label: column {wanted!r} appears at positions "
+                               f"{where}: map columns.{field} to {choices} (the config "
+                               f"must say which one)", row=1, column=wanted)
+
+
+def position_label(header: tuple[str, ...], i: int) -> str:
+    """Header ``i``'s label as a message names it: ``"Severity#2"`` when it repeats."""
+    label = header[i]
+    same = [j for j, h in enumerate(header) if h.casefold() == label.casefold()]
+    return label if len(same) == 1 else f"{label}#{same.index(i) + 1}"
 
 
 def _names(labels: Iterable[str]) -> str:
