@@ -4,9 +4,10 @@
 A row's first failing check decides its reason, in the order :mod:`qbr.adapter` checks a
 row: the reader's own verdict (blank, repeated header, summary, ragged), a required value
 that is blank (``missing-cell``), unreadable timestamps (``bad-date``: created, first
-response, resolved, closed), an event before creation (``event-before-created``), an
-unreadable or impossible reported pause (``bad-number``/``bad-value``), then
-``updated_at``. Value maps and client names are resolved once per distinct value.
+response, resolved, closed) or ones two formats read differently (``ambiguous-date``),
+an event before creation (``event-before-created``), an unreadable or impossible
+reported pause (``bad-number``/``bad-value``), then ``updated_at``. Value maps and
+client names are resolved once per distinct value.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import pyarrow.compute as pc
 from qbr.adapter import REQUIRED, InputWarning, Rejection, check_statuses_column
 from qbr.config import Config, Source
 from qbr.io import RawTable
+from qbr.io.ambiguous import REASON as AMBIGUOUS
+from qbr.io.ambiguous import ambiguous
 from qbr.io.dates import SCALAR_RETRY_LIMIT, Instants, parse_column
 from qbr.io.values import CellError, parse_instant, parse_number
 
@@ -150,6 +153,12 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
     few = int(parsed.bad.sum()) <= SCALAR_RETRY_LIMIT
     verdicts.mark(parsed.bad, "bad-date", name,
                   (lambda p: _bad_date(col[p].as_py(), ctx, formats)) if few else plain)
+    # README "Ambiguous dates": two declared formats reading a value differently.
+    mixed = ambiguous(col, ctx.source.date_formats, ~parsed.bad & ~_blank(col))
+    if mixed:
+        hit = np.zeros(len(col), dtype=bool)
+        hit[list(mixed)] = True
+        verdicts.mark(hit, AMBIGUOUS, name, mixed.__getitem__)
     for pos, note in parsed.notes.items():
         warn.append((pos, order, _label(table, name), note))
     bad = np.flatnonzero(parsed.bad)

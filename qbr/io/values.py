@@ -38,14 +38,37 @@ def parse_instant(cell: Cell, formats: Sequence[str], zone: ZoneInfo) -> tuple[d
     if isinstance(cell, datetime):
         return _to_utc(cell, zone)
     text = cell_text(cell)
-    for fmt in formats:
+    for i, fmt in enumerate(formats):
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        _unambiguous(text, fmt, parsed, formats[i + 1:])
         return _to_utc(parsed, zone)
     raise CellError("bad-date", f"{text!r} matches none of the accepted formats "
                                 f"{', '.join(repr(f) for f in formats)}")
+
+
+def _unambiguous(text: str, fmt: str, parsed: datetime, others: Sequence[str]) -> None:
+    """README "Ambiguous dates": a later format reading ``text`` differently is an
+    ``ambiguous-date``, never a silent first pick (same message as
+    :mod:`qbr.io.ambiguous`, the column-wise check)."""
+    for other in others:
+        try:
+            again = datetime.strptime(text, other)
+        except ValueError:
+            continue
+        if again != parsed:
+            raise CellError("ambiguous-date", f"{text!r} reads as {show_reading(parsed)} "
+                            f"under {fmt!r} and as {show_reading(again)} under {other!r}: "
+                            f"keep only the format the export uses in date_format")
+
+
+def show_reading(value: datetime) -> str:
+    """A parsed date as a message shows it: the date, and the time when it has one."""
+    if value.time() == datetime.min.time():
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 def _to_utc(value: datetime, zone: ZoneInfo) -> tuple[datetime, str]:

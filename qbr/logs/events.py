@@ -32,7 +32,7 @@ import pandas as pd
 
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
-from qbr.logs.frame import Folded, Rejector, parse_instants
+from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
 from qbr.model import Provenance, StatusEvent, Ticket
 
 REQUIRED = ("ticket_id", "at", "client")
@@ -57,6 +57,8 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
             continue
         instants, bad, notes = parse_instants(frame[name], source.date_formats, zone)
         reject(frame[name].isin(list(bad)), "bad-date", name, frame[name].map(bad))
+        mixed = ambiguous_values(frame[name], source.date_formats)
+        reject(frame[name].isin(list(mixed)), "ambiguous-date", name, frame[name].map(mixed))
         noted = frame[name].isin(list(notes))
         for row, text in zip(frame.loc[noted, "row"], frame.loc[noted, name], strict=True):
             out.warnings.append(InputWarning(file, int(row), labels[name], notes[text]))

@@ -23,6 +23,7 @@ from qbr.adapt_columns import mapped_texts
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Source
 from qbr.io import RawTable
+from qbr.io.ambiguous import ambiguous
 from qbr.io.dates import parse_column
 
 
@@ -103,3 +104,13 @@ class Rejector:
             self.into.append(Rejection(self.file, int(row), reason, self.labels.get(field),
                                        text, None))
         self.keep &= ~hit
+
+
+def ambiguous_values(values: pd.Series, formats: Sequence[str]) -> dict[str, str]:
+    """Distinct cell texts that two of ``formats`` read as different instants → message
+    (README "Ambiguous dates"; :func:`qbr.io.ambiguous.ambiguous`)."""
+    if len(formats) < 2:
+        return {}
+    distinct = pd.unique(values.astype(str))
+    found = ambiguous(pa.array([str(v) for v in distinct], pa.string()), formats)
+    return {str(distinct[i]): message for i, message in found.items()}

@@ -36,7 +36,7 @@ import pandas as pd
 
 from qbr.adapter import InputWarning, MonitorIndex
 from qbr.config import Config, Source, normalise_name
-from qbr.logs.frame import Folded, Rejector, parse_instants
+from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
 from qbr.model import Monitor, Outage, Provenance, Unmonitored
 
 REQUIRED = ("monitor", "at", "state")
@@ -58,6 +58,8 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
     instants, bad, notes = parse_instants(frame["at"], source.date_formats,
                                           ZoneInfo(source.timezone))
     reject(frame["at"].isin(list(bad)), "bad-date", "at", frame["at"].map(bad))
+    mixed = ambiguous_values(frame["at"], source.date_formats)
+    reject(frame["at"].isin(list(mixed)), "ambiguous-date", "at", frame["at"].map(mixed))
     for row, text in zip(frame["row"], frame["at"], strict=True):
         if text in notes:
             out.warnings.append(InputWarning(file, int(row), labels["at"], notes[text]))
