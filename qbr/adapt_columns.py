@@ -29,7 +29,8 @@ from qbr.config import Config, Source
 from qbr.io import RawTable
 from qbr.io.ambiguous import REASON as AMBIGUOUS
 from qbr.io.ambiguous import ambiguous
-from qbr.io.dates import SCALAR_RETRY_LIMIT, Instants, parse_column
+from qbr.io.dates import SCALAR_RETRY_LIMIT
+from qbr.io.serial import parse_dates, serial_system
 from qbr.io.values import CellError, parse_instant, parse_number
 
 _EVENTS = ("first_response_at", "resolved_at", "closed_at")
@@ -143,16 +144,20 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
     if name not in ctx.texts:
         return np.full(len(table), np.datetime64("NaT", "ns"))
     col = ctx.texts[name]
-    parsed: Instants = parse_column(col, ctx.source.date_formats, ctx.zone,
-                                    table.typed.get(table.index.get(name, -1)))
+    # README "Excel serial dates": serial numbers first, when the source reads them.
+    parsed, serials = parse_dates(col, ctx.source.date_formats, ctx.zone,
+                                  table.typed.get(table.index.get(name, -1)),
+                                  serial_system(ctx.source))
     formats = ", ".join(repr(f) for f in ctx.source.date_formats)
     def plain(p: int) -> str:
-        return f"{col[p].as_py()!r} matches none of the accepted formats {formats}"
+        return serials.get(p) or f"{col[p].as_py()!r} matches none of the accepted " \
+            f"formats {formats}"
 
     # Few bad values went through strptime (io.dates._retry): say which failure it was.
     few = int(parsed.bad.sum()) <= SCALAR_RETRY_LIMIT
     verdicts.mark(parsed.bad, "bad-date", name,
-                  (lambda p: _bad_date(col[p].as_py(), ctx, formats)) if few else plain)
+                  (lambda p: serials.get(p) or _bad_date(col[p].as_py(), ctx, formats))
+                  if few else plain)
     # README "Ambiguous dates": two declared formats reading a value differently.
     mixed = ambiguous(col, ctx.source.date_formats, ~parsed.bad & ~_blank(col))
     if mixed:

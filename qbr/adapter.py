@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from qbr.config import Config, Source, normalise_name
 from qbr.errors import ConfigError, InputError
 from qbr.io import Cell, RawRow, RawTable, cell_text
+from qbr.io.serial import serial_instant, serial_system
 from qbr.io.values import CellError, parse_bool, parse_instant, parse_number, parse_percent
 from qbr.model import (
     CANONICAL_STATUSES,
@@ -157,9 +158,10 @@ class _Row:
         """The cell as a UTC instant (SPEC §2), ``None`` when blank."""
         if not self.text(name):
             return None
-        try:
-            value, note = parse_instant(self.cell(name), self.ctx.source.date_formats,
-                                        self.ctx.zone)
+        try:  # README "Excel serial dates": a serial number, when the source reads them
+            value, note = serial_instant(self.text(name), serial_system(self.ctx.source),
+                                         self.ctx.zone) or \
+                parse_instant(self.cell(name), self.ctx.source.date_formats, self.ctx.zone)
         except CellError as exc:
             raise _Reject(exc.reason, name, exc.detail) from None
         if note:

@@ -173,6 +173,9 @@ class Source:
     null_values: tuple[str, ...] = ()  # cell texts read as blank (after strip)
     defaults: Mapping[str, str] = field(default_factory=dict)  # field → value when blank
     client_pattern: str | None = None  # regex whose group "client" is the company name
+    #: Excel serial numbers in date columns (README "Excel serial dates"): "1900" (Excel's
+    #: default system, Lotus's 29 Feb 1900 included), "1904", or None (not read).
+    serial_dates: str | None = None
     # Event and uptime logs (qbr.logs; README "Event logs", "Uptime logs").
     preset: str | None = None
     fold: Mapping[str, Any] = field(default_factory=dict)

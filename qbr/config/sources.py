@@ -20,7 +20,8 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
     r = _with_preset(r)
     r.unknown({"path", "kind", "system", "encoding", "delimiter", "date_format", "timezone",
                "columns", "values", "decimal", "sheet", "preset", "fold", "null_values",
-               "stale_after", "interval", "gap_factor", "defaults", "client_pattern"})
+               "stale_after", "interval", "gap_factor", "defaults", "client_pattern",
+               "serial_dates"})
     kind = r.get("kind", str)
     if kind not in SOURCE_KINDS:
         raise r.fail("kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -131,8 +132,8 @@ def _log_keys(r: _Reader, kind: str, maps: Mapping[str, Mapping[str, str]]
 
 
 def _source_values(r: _Reader) -> dict[str, Any]:
-    """``null_values``, ``defaults`` and ``client_pattern`` of a source (README
-    "Values that never turn into wrong numbers")."""
+    """``null_values``, ``defaults``, ``client_pattern`` and ``serial_dates`` of a
+    source (README "Values that never turn into wrong numbers")."""
     nulls = tuple(v.strip() for v in r.strings("null_values", []))
     if "" in nulls:
         raise r.fail("null_values", "the empty string is always blank; list other tokens")
@@ -148,7 +149,21 @@ def _source_values(r: _Reader) -> dict[str, Any]:
             raise r.fail("client_pattern", f"not a regular expression: {exc}") from None
         if "client" not in compiled.groupindex:
             raise r.fail("client_pattern", "needs a named group (?P<client>...)")
-    return {"null_values": nulls, "defaults": dict(defaults.data), "client_pattern": pattern}
+    return {"null_values": nulls, "defaults": dict(defaults.data), "client_pattern": pattern,
+            "serial_dates": _serial_dates(r)}
+
+
+def _serial_dates(r: _Reader) -> str | None:
+    """``serial_dates = true`` (Excel's 1900 date system), ``"1900"`` or ``"1904"``;
+    ``false`` or absent: serial numbers are not dates (README "Excel serial dates")."""
+    value = r.get("serial_dates", (bool, str), False, what='true, "1900" or "1904"')
+    if value is True:
+        return "1900"
+    if value is False:
+        return None
+    if value not in ("1900", "1904"):
+        raise r.fail("serial_dates", f'expected true, "1900" or "1904", got {value!r}')
+    return str(value)
 
 
 def _check_priority_maps(file: str, sources: tuple[Source, ...],

@@ -32,6 +32,7 @@ import pandas as pd
 
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
+from qbr.io.serial import serial_system
 from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
 from qbr.model import Provenance, StatusEvent, Ticket
 
@@ -55,7 +56,8 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
     for name in ("at", "created_at"):
         if name not in frame:
             continue
-        instants, bad, notes = parse_instants(frame[name], source.date_formats, zone)
+        instants, bad, notes = parse_instants(frame[name], source.date_formats, zone,
+                                              serial_system(source))
         reject(frame[name].isin(list(bad)), "bad-date", name, frame[name].map(bad))
         mixed = ambiguous_values(frame[name], source.date_formats)
         reject(frame[name].isin(list(mixed)), "ambiguous-date", name, frame[name].map(mixed))

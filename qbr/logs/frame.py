@@ -24,7 +24,7 @@ from qbr.adapter import InputWarning, Rejection
 from qbr.config import Source
 from qbr.io import RawTable
 from qbr.io.ambiguous import ambiguous
-from qbr.io.dates import parse_column
+from qbr.io.serial import parse_dates
 
 
 @dataclass
@@ -66,19 +66,22 @@ def text_frame(table: RawTable, source: Source) -> tuple[pd.DataFrame, list[Reje
     return frame, rejected
 
 
-def parse_instants(values: pd.Series, formats: Sequence[str], zone: ZoneInfo
+def parse_instants(values: pd.Series, formats: Sequence[str], zone: ZoneInfo,
+                   serial: str | None = None
                    ) -> tuple[pd.Series, dict[str, str], dict[str, str]]:
     """Each text cell as a UTC ``Timestamp`` (``NaT`` when blank or bad).
 
     Returns (instants, bad: value → detail, notes: value → DST warning). The distinct
     values are read once, column-wise, by the ticket reader's
     :func:`qbr.io.dates.parse_column` (same formats rule, same DST policy), so a log with
-    many repeated times is cheap."""
+    many repeated times is cheap. ``serial``: the Excel date system of serial numbers
+    (:func:`qbr.io.serial.serial_system`), ``None`` when they are not dates."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     texts = pa.array([str(v) for v in distinct], pa.string())
-    parsed = parse_column(texts, formats, zone)
+    parsed, serials = parse_dates(texts, formats, zone, None, serial)
     listed = ", ".join(repr(f) for f in formats)
-    bad = {str(distinct[i]): f"{distinct[i]!r} matches none of the accepted formats {listed}"
+    bad = {str(distinct[i]): serials.get(i) or
+           f"{distinct[i]!r} matches none of the accepted formats {listed}"
            for i in np.flatnonzero(parsed.bad).tolist()}
     notes = {str(distinct[i]): note for i, note in parsed.notes.items()}
     utc = pd.DatetimeIndex(parsed.utc[codes]).tz_localize("UTC")

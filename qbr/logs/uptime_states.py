@@ -36,6 +36,7 @@ import pandas as pd
 
 from qbr.adapter import InputWarning, MonitorIndex
 from qbr.config import Config, Source, normalise_name
+from qbr.io.serial import serial_system
 from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
 from qbr.model import Monitor, Outage, Provenance, Unmonitored
 
@@ -56,7 +57,7 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
     for name in REQUIRED:
         reject(frame[name] == "", "missing-cell", name, "required value is blank")
     instants, bad, notes = parse_instants(frame["at"], source.date_formats,
-                                          ZoneInfo(source.timezone))
+                                          ZoneInfo(source.timezone), serial_system(source))
     reject(frame["at"].isin(list(bad)), "bad-date", "at", frame["at"].map(bad))
     mixed = ambiguous_values(frame["at"], source.date_formats)
     reject(frame["at"].isin(list(mixed)), "ambiguous-date", "at", frame["at"].map(mixed))
