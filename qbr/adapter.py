@@ -306,8 +306,13 @@ def _client_hint(row: _Row) -> str | None:
 
 
 def source_label(config: Config, source: Source) -> str:
-    """The source's path as written relative to the config's folder (for messages)."""
-    return Path(os.path.relpath(source.path, config.base.resolve())).as_posix()
+    """The source's path for messages: as written in the config (relative paths are read
+    against the config's folder), else relative to that folder when inside it, else
+    absolute, never a climb of ``../..`` (README "Paths in messages")."""
+    if source.written:
+        return source.written
+    relative = os.path.relpath(source.path, config.base.resolve())
+    return source.path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def config_monitors(config: Config) -> tuple[Monitor, ...]:

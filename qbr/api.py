@@ -10,6 +10,7 @@ plain result; none prints. Errors a user can fix are :class:`qbr.errors.QbrError
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qbr import inputcheck
 from qbr.batch import BatchRun, Progress, run_batch
 from qbr.batchio import output_lock, prepare_out_dir, recover, write_pair
 from qbr.batchrender import RenderOptions as RenderOptions  # re-exported for callers
@@ -99,13 +101,41 @@ def validate(config: Config, use_cache: bool = False) -> list[SourceCheck]:
     follow their ticket into accepted, unassigned or ``unknown-ticket``). When a file
     cannot be read, each source is read on its own instead, so one broken file does not
     hide the others; the counts of the readable ones are then those of the file alone."""
+    return validate_run(config, use_cache).checks
+
+
+@dataclass(frozen=True)
+class ValidateRun:
+    """``qbr validate``'s findings: per source, plus the checks across sources
+    (:mod:`qbr.inputcheck`): files declared twice, clients whose rows a source rejected
+    while accepting none (source, file, client key, rejected rows), and contradictions
+    per client key."""
+
+    checks: list[SourceCheck]
+    shared: list[str] = field(default_factory=list)
+    empty_clients: list[tuple[str, str, str, int]] = field(default_factory=list)
+    contradictions: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def validate_run(config: Config, use_cache: bool = False) -> ValidateRun:
+    """:func:`validate` with the checks across sources (README "Values that never turn
+    into wrong numbers")."""
+    shared = inputcheck.shared_files(config)
     try:
         dataset = load_dataset(config, use_cache)
     except QbrError:
-        return _check_each_source(config, use_cache)
-    return [SourceCheck(source.name, report.file, report, None,
-                        tuple(r for r in dataset.rejections if r.file == report.file))
-            for source, report in zip(config.sources, dataset.files, strict=True)]
+        return ValidateRun(_check_each_source(config, use_cache), shared)
+    per_source = inputcheck.split_rejections(dataset.files, dataset.rejections)
+    checks = [SourceCheck(source.name, report.file, report, None, tuple(rejected))
+              for source, report, rejected in zip(config.sources, dataset.files, per_source,
+                                                  strict=True)]
+    tickets = dataset.frames.tickets
+    accepted = Counter(zip(tickets["source_file"].astype(object),
+                           tickets["client"].astype(object), strict=True))
+    return ValidateRun(checks, shared,
+                       inputcheck.rejected_clients(dataset.files, dataset.rejections,
+                                                   accepted),
+                       inputcheck.contradictions(tickets))
 
 
 def _check_each_source(config: Config, use_cache: bool = False) -> list[SourceCheck]:
@@ -133,6 +163,9 @@ class MetricsRun:
     results: tuple[ClientQuarter, ...]
     as_of: datetime
     files: tuple[FileReport, ...] = ()  # the inputs' row accounting (for warnings)
+    #: Warnings across sources (:mod:`qbr.inputcheck`): files declared twice, clients
+    #: whose quarter is empty while rows of theirs were rejected.
+    notes: tuple[str, ...] = ()
 
 
 def client_keys(config: Config, client: str | None) -> list[str]:
@@ -155,8 +188,12 @@ def metrics(config: Config, quarter: str | Quarter, as_of: str | datetime | None
     run = inputs or load_inputs(config, as_of, use_cache)
     engine = Engine(config, run.dataset)
     results = tuple(engine.client_quarter(k, q, run.as_of) for k in keys)
+    totals = {r.client.key: int(r.entry["tickets"]["total"]) for r in results}
+    notes = [*inputcheck.shared_files(config),
+             *inputcheck.empty_quarter_warnings(str(q), totals, run.dataset.files,
+                                                run.dataset.rejections)]
     return MetricsRun(metrics_document(results, q, run.as_of), results, run.as_of,
-                      run.dataset.files)
+                      run.dataset.files, tuple(notes))
 
 
 # ------------------------------------------------------------------- report/batch

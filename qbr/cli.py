@@ -20,11 +20,13 @@ from qbr import __version__, api
 from qbr.batchout import batch_progress, batch_summary
 from qbr.errors import QbrError
 from qbr.explain import explanation_json, explanation_lines
+from qbr.inputcheck import write_rejects
 from qbr.textout import (
     batch_lines,
     figures_markdown,
     metrics_table,
     validate_lines,
+    validate_summary_lines,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,17 +118,29 @@ def main() -> None:
 @no_cache_option
 @click.option("--strict", is_flag=True,
               help="Exit 1 if any row is unassigned, unclassified or rejected.")
-def validate(config_path: str, strict: bool, no_cache: bool) -> None:
+@click.option("--rejects", "rejects", default=None, type=click.Path(dir_okay=False),
+              metavar="FILE", help="Write every rejected row to FILE as CSV (UTF-8 with "
+                                   "BOM, for Excel): source, file, row, column, reason, "
+                                   "message.")
+def validate(config_path: str, strict: bool, no_cache: bool, rejects: str | None) -> None:
     """Read every source and account for every row: read = accepted + unassigned +
     rejected, with reasons, unassigned company names and unmapped priorities.
 
     \b
     Example:
-      qbr validate --config sample_data/qbr.toml --strict
+      qbr validate --config sample_data/qbr.toml --strict --rejects rejected.csv
     """
-    checks = api.validate(api.load(config_path), use_cache=not no_cache)
+    run = api.validate_run(api.load(config_path), use_cache=not no_cache)
+    checks = run.checks
     for line in validate_lines(checks):
         click.echo(line)
+    for line in validate_summary_lines(run):
+        click.echo(line)
+    for note in run.shared:
+        click.echo(f"warning: {note}", err=True)
+    if rejects is not None:
+        n = write_rejects(rejects, ((c.name, r) for c in checks for r in c.rejections))
+        click.echo(f"rejected rows: {n} written to {rejects}", err=True)
     failed = [c.exit_code for c in checks if c.error is not None]
     # A source whose every row was rejected (a wrong date format, a shifted header) would
     # silently give an empty quarter: it fails validation like an unreadable file.
@@ -135,7 +149,12 @@ def validate(config_path: str, strict: bool, no_cache: bool) -> None:
     for c, report in empty:
         click.echo(f"error: {c.file}: every one of its {report.read} rows was rejected "
                    f"(source {c.name})", err=True)
-    if empty:
+    # A client whose rows a source rejected, none accepted: an empty quarter caused by
+    # rejections, not by a quiet quarter (README "Values that never turn into wrong numbers").
+    for source, file, client, n in run.empty_clients:
+        click.echo(f"error: {file}: client {client}: all {n} of its rows were rejected, none "
+                   f"accepted (source {source})", err=True)
+    if empty or run.empty_clients:
         failed.append(65)
     if failed:
         sys.exit(max(failed))
@@ -167,6 +186,8 @@ def metrics(config_path: str, as_of: str | None, quarter: str, client: str | Non
         if f.read and f.accepted + f.unassigned == 0:
             click.echo(f"warning: {f.file}: every one of its {f.read} rows was rejected "
                        f"(run qbr validate)", err=True)
+    for note in run.notes:
+        click.echo(f"warning: {note}", err=True)
     if fmt == "json":
         # SPEC §6: the document never carries NaN or Infinity (invalid JSON); fail loudly.
         click.echo(json.dumps(run.document, indent=2, ensure_ascii=False, allow_nan=False))

@@ -87,8 +87,11 @@ def describe(prof: FileProfile) -> list[str]:
 def _source(prof: FileProfile, out: Path, ask: Asker, say: Callable[[str], None]
             ) -> dict[str, object]:
     formats = _date_format(prof, ask, say)
-    return {"formats": formats, "path": os.path.relpath(prof.path.resolve(),
-                                                        out.resolve().parent)}
+    # A file outside the config's folder is written absolute, never as ../../.. (README
+    # "Paths in messages": messages show the path as the config has it).
+    relative = os.path.relpath(prof.path.resolve(), out.resolve().parent)
+    return {"formats": formats, "path": prof.path.resolve().as_posix()
+            if relative.startswith("..") else Path(relative).as_posix()}
 
 
 def _date_format(prof: FileProfile, ask: Asker, say: Callable[[str], None]) -> list[str]:

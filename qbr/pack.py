@@ -111,6 +111,11 @@ class DataNote:
     # Issue 7 §2: what the client's own pack may show — only rows of this client.
     client_rejected_by_reason: dict[str, int] = field(default_factory=dict)
     client_warnings: int = 0  # adjusted values in rows of this client's tickets
+    # Issue 5 §5 (qbr.packnotes): this client's contradictory tickets by kind, and what
+    # stands in for the response event when the export has no first-response time.
+    client_contradictions: dict[str, int] = field(default_factory=dict)
+    response_stand_in: str | None = None
+    response_rules: tuple[tuple[str, str], ...] = ()  # (kind, value), qbr.packnotes
 
 
 @dataclass(frozen=True)

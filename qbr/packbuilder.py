@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from qbr.pack import (
     TicketRow,
 )
 from qbr.packdesk import desk_view
+from qbr.packnotes import client_contradictions, response_stand_in
 from qbr.packparts import (
     credit_view,
     incidents,
@@ -59,7 +61,8 @@ def build_pack(config: Config, dataset: Dataset, engine: Engine, key: str, quart
         quarter_start=start, quarter_end=end, as_of=as_of, metrics=current.entry,
         objective_pct=tier.objective_pct, tickets=tuple(current.tickets),
         outages=tuple(current.outages),
-        data_note=_data_note(dataset, current, as_of),
+        data_note=_with_input_notes(config, dataset, _data_note(dataset, current, as_of),
+                                    current),
         calendars=_calendar_notes(config, tier, client.timezone, client.holidays),
         pause_statuses=tuple(sorted(tier.pause_statuses)),
         history=history,
@@ -144,6 +147,16 @@ def _data_note(dataset: Dataset, current: ClientQuarter, as_of: datetime) -> Dat
         client_rejected_by_reason=_client_reasons(dataset, current.client.key),
         client_warnings=_client_warnings(dataset, rows),
     )
+
+
+def _with_input_notes(config: Config, dataset: Dataset, note: DataNote,
+                      current: ClientQuarter) -> DataNote:
+    """The data note with the client's contradictions and the response stand-in
+    (:mod:`qbr.packnotes`)."""
+    stand_in, rules = response_stand_in(config)
+    return replace(note, client_contradictions=client_contradictions(
+        dataset, current.client.key, current.tickets), response_stand_in=stand_in,
+        response_rules=rules)
 
 
 def _client_reasons(dataset: Dataset, key: str) -> dict[str, int]:

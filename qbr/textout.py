@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qbr.display import truncate
+from qbr.inputcheck import DONE_WITHOUT_TIME, TIME_WHILE_OPEN, top_names
 
 if TYPE_CHECKING:
-    from qbr.api import BatchResult, SourceCheck
+    from qbr.api import BatchResult, SourceCheck, ValidateRun
 
 
 def _counts(counter: Any) -> str:
@@ -31,8 +32,11 @@ def validate_lines(checks: Sequence[SourceCheck]) -> Iterable[str]:
             yield from _rejected_rows(c)
         # Outage and maintenance rows name a monitor (or a client); the others a company.
         what = "name" if r.kind in ("outages", "maintenance") else "company"
-        for name, n in sorted(r.unassigned_names.items(), key=lambda kv: -kv[1]):
+        shown, more, more_rows = top_names(r.unassigned_names)
+        for name, n in shown:
             yield f"  unassigned {what} {name!r} in {n} rows (no configured client or monitor)"
+        if more:  # bounded listing: the top 20, the rest counted (README "qbr validate")
+            yield f"  … and {more} more unassigned names in {more_rows} rows"
         for prio, n in sorted(r.unmapped_priorities.items(), key=lambda kv: -kv[1]):
             yield f"  unmapped priority {prio!r} in {n} rows (accepted as unclassified)"
         if r.warnings:
@@ -41,6 +45,19 @@ def validate_lines(checks: Sequence[SourceCheck]) -> Iterable[str]:
                 yield f"    {w.file}, row {w.row}, column {w.column!r}: {w.message}"
             if len(r.warnings) > SHOWN_ROWS:
                 yield f"    … and {len(r.warnings) - SHOWN_ROWS} more"
+
+
+def validate_summary_lines(run: ValidateRun) -> Iterable[str]:
+    """After the per-file lines: contradictions per client (issue 5 §5)."""
+    for client, counts in sorted(run.contradictions.items()):
+        parts = []
+        if counts.get(DONE_WITHOUT_TIME):
+            parts.append(f"{counts[DONE_WITHOUT_TIME]} tickets Resolved/Closed without a "
+                         f"resolved or closed time")
+        if counts.get(TIME_WHILE_OPEN):
+            parts.append(f"{counts[TIME_WHILE_OPEN]} tickets with a resolved or closed time "
+                         f"but an open status")
+        yield f"client {client}: contradictions: {'; '.join(parts)}"
 
 
 SHOWN_ROWS = 10  # per file and list; the rest is counted, never dropped silently

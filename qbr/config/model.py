@@ -176,6 +176,8 @@ class Source:
     #: Excel serial numbers in date columns (README "Excel serial dates"): "1900" (Excel's
     #: default system, Lotus's 29 Feb 1900 included), "1904", or None (not read).
     serial_dates: str | None = None
+    #: ``path`` as written in the config (messages show it so, README "Paths in messages").
+    written: str = ""
     # Event and uptime logs (qbr.logs; README "Event logs", "Uptime logs").
     preset: str | None = None
     fold: Mapping[str, Any] = field(default_factory=dict)

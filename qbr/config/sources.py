@@ -57,7 +57,8 @@ def _source(r: _Reader, name: str, base: Path, default_tz: str | None) -> Source
                                                  f"{', '.join(sorted(CANONICAL_STATUSES))}")
     extra = _source_values(r)
     return Source(
-        name=name, path=(base / r.get("path", str)).resolve(), kind=kind,
+        name=name, path=(base / r.get("path", str)).resolve(), written=r.get("path", str),
+        kind=kind,
         system=r.get("system", str, name), encoding=encoding,
         delimiter=delimiter, date_formats=tuple([fmt] if isinstance(fmt, str) else fmt),
         timezone=tz, values=maps,
