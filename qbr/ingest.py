@@ -285,6 +285,8 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
 
 
 def _dataset_key(config: Config) -> str | None:
+    if _logs_meet_tickets(config):
+        return None  # qbr.logs.crossdedup may move rows of the ticket sources
     keys = []
     for source in config.sources:
         if source.kind in _COLUMNAR:
@@ -293,6 +295,12 @@ def _dataset_key(config: Config) -> str | None:
                 return None
             keys.append(key)
     return cache.dataset_key(keys) if keys else None
+
+
+def _logs_meet_tickets(config: Config) -> bool:
+    """An event log and a tickets source of one system (their ids are de-duplicated)."""
+    systems = {s.system for s in config.sources if s.kind == "tickets"}
+    return any(s.kind == "events" and s.system in systems for s in config.sources)
 
 
 def _report_fields(report: FileReport) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from qbr.errors import ConfigError
 from qbr.frames import events_frame, tickets_frame
 from qbr.io import mojibake, read_table
 from qbr.logs import events, uptime_states
+from qbr.logs.crossdedup import against_tickets
 from qbr.logs.frame import Folded, text_frame
 from qbr.logs.kuma import is_sqlite, read_kuma
 from qbr.logs.sniff import refuse_json
@@ -122,7 +123,8 @@ def dedup_folded(results: Sequence[SourceRows]) -> None:
     """SPEC §7 across event sources (e.g. two daily snapshots of a list export): one
     ticket per (system, ticket id); the version with the latest ``updated_at`` wins
     (equal: the later source). The losers' rows become ``superseded`` rejections.
-    Folded tickets are not compared with ``kind = "tickets"`` sources."""
+    Folded tickets are compared with ``kind = "tickets"`` sources afterwards, by the same
+    rule (:mod:`qbr.logs.crossdedup`)."""
     best: dict[tuple[str, str], tuple[datetime, int, SourceRows, Ticket]] = {}
     for order, result in enumerate(results):
         for t in (x for x in result.folded if isinstance(x, Ticket)):
@@ -183,6 +185,7 @@ def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.D
     if not logs:
         return LogPart(tickets, events, (), monitors, (), None)
     dedup_folded(logs)
+    tickets = against_tickets(results, tickets)  # same ids in a tickets source
     folded = [x for r in logs for x in r.folded]
     new_tickets = _assigned(folded, Ticket)
     keys = {t.key for t in new_tickets}

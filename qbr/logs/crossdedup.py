@@ -1,0 +1,95 @@
+"""Tickets folded from an event log against the same ticket ids in a ``kind = "tickets"``
+source of the same system (README "Event logs"; SPEC §7 de-duplication).
+
+The rule is the one between two ticket sources: one version per (system, ticket id);
+the latest ``updated_at`` wins when both versions carry one, else the later source in
+the config. The loser's rows become ``superseded`` rejections naming the winner, so
+every file still reconciles (read = accepted + unassigned + rejected): a losing folded
+ticket takes all its log rows (and status events) with it; a losing export row leaves
+its source's valid rows. Only assigned ticket rows take part (unassigned ones are not
+used by any figure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from qbr.adapter import Rejection
+from qbr.model import StatusEvent, Ticket
+
+if TYPE_CHECKING:
+    from qbr.ingest import SourceRows
+
+
+def against_tickets(results: Sequence[SourceRows], tickets: pd.DataFrame) -> pd.DataFrame:
+    """De-duplicate the folded tickets of the event logs in ``results`` against the
+    accepted ``tickets`` frame of the ticket sources; returns the frame without the
+    export rows that lost (and updates every loser's :class:`SourceRows`)."""
+    order = {id(r): i for i, r in enumerate(results)}
+    logs = [r for r in results if r.source.kind == "events"]
+    sources = [r for r in results if r.source.kind == "tickets" and r.frame is not None]
+    if not logs or not sources or not len(tickets):
+        return tickets
+    index = pd.MultiIndex.from_arrays([tickets["system"].astype(object),
+                                       tickets["ticket_id"].astype(object)])
+    positions = pd.Series(np.arange(len(tickets)), index=index)
+    positions = positions[~positions.index.duplicated()]
+    by_file = {r.file: r for r in sources}
+    drop: list[int] = []
+    for log in logs:
+        for t in [x for x in log.folded if isinstance(x, Ticket)]:
+            pos = positions.get(t.key)
+            if pos is None:
+                continue
+            row = tickets.iloc[int(pos)]
+            export = by_file.get(str(row["source_file"]))
+            if export is None:
+                continue
+            if _folded_wins(t, row, order[id(log)] > order[id(export)]):
+                _drop_export_row(export, row, log, t)
+                drop.append(int(pos))
+            else:
+                _drop_folded(log, t, export, int(row["source_row"]))
+    if not drop:
+        return tickets
+    keep = np.ones(len(tickets), dtype=bool)
+    keep[drop] = False
+    return tickets[keep].reset_index(drop=True)
+
+
+def _folded_wins(t: Ticket, row: pd.Series, log_is_later: bool) -> bool:
+    stamp = row["updated_at"]
+    if t.updated_at is not None and not pd.isna(stamp):
+        mine = pd.Timestamp(t.updated_at)
+        if mine != stamp:
+            return bool(mine > stamp)
+    return log_is_later
+
+
+def _drop_export_row(export: SourceRows, row: pd.Series, log: SourceRows, t: Ticket) -> None:
+    assert export.frame is not None
+    frame = export.frame
+    number = int(row["source_row"])
+    hit = (frame["source_row"] == number).to_numpy() & \
+        (frame["ticket_id"] == row["ticket_id"]).to_numpy(dtype=bool)
+    export.frame = frame[~hit].reset_index(drop=True)
+    export.rejections.append(Rejection(
+        export.file, number, "superseded", None,
+        f"superseded by {log.file} row {t.source.row} (the event log's version)",
+        str(row["client"]) or None))
+
+
+def _drop_folded(log: SourceRows, ticket: Ticket, export: SourceRows, row: int) -> None:
+    rows = set(log.folded_rows.get(ticket.ticket_id, []))
+    log.folded = [x for x in log.folded if x is not ticket and not (
+        isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
+    log.valid = [v for v in log.valid if v.row not in rows]
+    log.rejections.extend(
+        Rejection(log.file, r, "superseded", None,
+                  f"superseded by {export.file} row {row} (the export's version)",
+                  ticket.client or None)
+        for r in sorted(rows))

@@ -1,0 +1,74 @@
+"""Tickets folded from an event log against the same ids in a tickets source of the same
+system (issue 5 §5, SPEC §7): one version per ticket, by the rule between two ticket
+sources, the loser's rows counted as ``superseded``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers_config import make_config, source, write
+
+from qbr.ingest import load_dataset
+
+TICKETS = {"ticket_id": "Ticket", "client": "Company", "priority": "Priority",
+           "created_at": "Created", "updated_at": "Updated"}
+LOG = {"ticket_id": "id", "at": "at", "status": "state", "client": "client",
+       "priority": "prio"}
+STATES = {"status": {"New": "running", "Resolved": "resolved"}}
+
+
+def project(tmp_path: Path, log_first: bool, updated: str = "") -> dict[str, object]:
+    write(tmp_path, "t.csv", "Ticket,Company,Priority,Created,Updated\n"
+          f"T1,ACME GmbH,P1,2026-07-01 09:00,{updated}\n"
+          f"T9,ACME GmbH,P1,2026-07-01 09:00,{updated}\n")
+    write(tmp_path, "log.csv", "id,at,state,client,prio\n"
+          "T1,2026-07-01 09:00,New,ACME GmbH,P1\n"
+          "T1,2026-07-01 10:00,Resolved,ACME GmbH,P1\n"
+          "T2,2026-07-01 09:00,New,ACME GmbH,P1\n")
+    tickets = source("t.csv", columns=TICKETS, system="psa")
+    log = source("log.csv", kind="events", columns=LOG, values=STATES, system="psa")
+    return {"log": log, "t": tickets} if log_first else {"t": tickets, "log": log}
+
+
+def test_the_later_source_wins_when_not_both_are_stamped(tmp_path: Path) -> None:
+    data = load_dataset(make_config(tmp_path, project(tmp_path, log_first=False)))
+    # The log comes later in the config: its T1 wins; the export's T1 (row 2) is
+    # superseded. T9 (export only) and T2 (log only) stay: 3 tickets.
+    assert sorted((t.ticket_id, t.source.file) for t in data.tickets) == [
+        ("T1", "log.csv"), ("T2", "log.csv"), ("T9", "t.csv")]
+    export, log = data.files[0], data.files[1]
+    assert (export.read, export.accepted, export.rejected) == (2, 1, {"superseded": 1})
+    assert (log.read, log.accepted, log.rejected.total()) == (3, 3, 0)
+    (rej,) = data.rejections
+    assert (rej.file, rej.row, rej.reason) == ("t.csv", 2, "superseded")
+    # A folded ticket's provenance is its latest log row (row 3, "Resolved").
+    assert "log.csv row 3" in rej.detail
+
+
+def test_an_earlier_log_loses_with_all_its_rows(tmp_path: Path) -> None:
+    data = load_dataset(make_config(tmp_path, project(tmp_path, log_first=True)))
+    assert sorted((t.ticket_id, t.source.file) for t in data.tickets) == [
+        ("T1", "t.csv"), ("T2", "log.csv"), ("T9", "t.csv")]
+    log, export = data.files[0], data.files[1]
+    # Both T1 rows of the log (rows 2 and 3) go; T2's row stays: 3 = 1 + 2.
+    assert (log.read, log.accepted, log.rejected) == (3, 1, {"superseded": 2})
+    assert (export.read, export.accepted) == (2, 2)
+    assert not [e for e in data.frames.status_events["ticket_id"] if e == "T1"]
+
+
+def test_a_later_updated_at_wins_over_config_order(tmp_path: Path) -> None:
+    # The export is stamped 2026-07-02, after the log's last T1 row (2026-07-01 10:00,
+    # the folded ticket's updated_at): the export's version wins although earlier in
+    # the config.
+    data = load_dataset(make_config(tmp_path, project(tmp_path, log_first=False,
+                                                      updated="2026-07-02 09:00")))
+    assert sorted((t.ticket_id, t.source.file) for t in data.tickets) == [
+        ("T1", "t.csv"), ("T2", "log.csv"), ("T9", "t.csv")]
+    assert data.files[1].rejected == {"superseded": 2}
+
+
+def test_different_systems_never_meet(tmp_path: Path) -> None:
+    sources = project(tmp_path, log_first=False)
+    sources["log"]["system"] = "other"  # type: ignore[index]
+    data = load_dataset(make_config(tmp_path, sources))
+    assert len(data.tickets) == 4 and not data.rejections
