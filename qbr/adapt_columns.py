@@ -159,7 +159,8 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
                   (lambda p: serials.get(p) or _bad_date(col[p].as_py(), ctx, formats))
                   if few else plain)
     # README "Ambiguous dates": two declared formats reading a value differently.
-    mixed = ambiguous(col, ctx.source.date_formats, ~parsed.bad & ~_blank(col))
+    mixed = ambiguous(col, ctx.source.date_formats, ~parsed.bad & ~_blank(col)) \
+        if len(ctx.source.date_formats) > 1 else {}
     if mixed:
         hit = np.zeros(len(col), dtype=bool)
         hit[list(mixed)] = True
