@@ -322,8 +322,8 @@ def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Datase
 def _columnar(results: list[SourceRows]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ticket-and-status part (what the parse cache stores as a whole)."""
     winners = _dedup_tickets(results)
-    _link_status(results, winners)
-    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results)
+    ranked = _link_status(results, winners)
+    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results, ranked)
 
 
 def _finish(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
@@ -374,31 +374,68 @@ def _accepted_frame(results: list[SourceRows], kind: str,
     return frame[list(columns)].reset_index(drop=True)
 
 
-def _events(results: list[SourceRows]) -> pd.DataFrame:
+def _events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     """Accepted status events sorted by (system, ticket_id, at). The sort is stable, so
-    equal instants keep config and file order: the later row wins (SPEC §2). Text
-    columns are reordered through their dictionaries (few distinct values), which is
-    much cheaper than moving every string."""
-    frame = _accepted_frame(results, "status", (*EVENT_COLUMNS, "_rank"))
-    if not len(frame):
+    equal instants keep config and file order: the later row wins (SPEC §2).
+
+    Built straight from the linked frames (no intermediate frame): an event's ``_rank`` is
+    its ticket's row in ``ranked`` (the winners' keys in (system, ticket_id) order), so
+    ``system`` and ``ticket_id`` are taken from there; the other text columns (few
+    distinct values) are reordered through their dictionaries."""
+    frames = [r.frame for r in results
+              if r.source.kind == "status" and r.frame is not None and len(r.frame)]
+    keeps = [f["_client"].notna().to_numpy() for f in frames]
+    total = sum(int(k.sum()) for k in keeps)
+    if not total:
         return empty_frame(EVENT_COLUMNS)
-    at = frame["at"].to_numpy(dtype="datetime64[ns]")
-    order = np.lexsort((at.view(np.int64), frame["_rank"].to_numpy()))
+
+    def joined(name: str, dtype: str) -> np.ndarray:
+        picked = []
+        for f, keep in zip(frames, keeps, strict=True):
+            values = f[name].to_numpy(dtype=dtype)
+            picked.append(values if keep.all() else values[keep])
+        return picked[0] if len(picked) == 1 else np.concatenate(picked)
+
+    at = joined("at", "datetime64[ns]").view(np.int64)
+    rank = joined("_rank", "int64")
+    order = _sorted_by(rank, at)
     take = pa.array(order)
-    columns: dict[str, pa.Array] = {}
-    for name in EVENT_COLUMNS:
-        if name == "at":
-            columns[name] = pa.array(at[order]).cast(pa.timestamp("ns", tz="UTC"))
-        elif name == "source_row":
-            columns[name] = pa.array(frame[name].to_numpy()[order])
-        else:
-            text = pa.array(frame[name], pa.string())
+    where = pa.array(rank[order])
+    columns: dict[str, pa.Array] = {
+        "system": ranked.column("system").take(where),
+        "ticket_id": ranked.column("ticket_id").take(where),
+        "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
+    for name in ("status", "priority", "source_file"):
+        chunks = []
+        for f, keep in zip(frames, keeps, strict=True):
+            text = pa.array(f[name], pa.string())
             if isinstance(text, pa.ChunkedArray):
                 text = text.combine_chunks()
-            encoded = text.dictionary_encode()
-            columns[name] = encoded.dictionary.take(encoded.indices.take(take))
-    events: pd.DataFrame = pa.table(columns).to_pandas()
+            chunks.append(text if keep.all() else text.filter(pa.array(keep)))
+        text = chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)
+        encoded = text.dictionary_encode()
+        columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+    events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
+        .to_pandas()
     return events
+
+
+def _sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The stable order by (``rank``, ``at``), as ``np.lexsort((at, rank))`` gives it:
+    a stable sort by ``at``, then one sort by the unique key rank × n + place in that
+    order (cheaper than lexsort's two stable passes); no sort when already in order."""
+    n = rank.size
+    if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
+                 bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
+        return np.arange(n)
+    by_at = np.argsort(at, kind="stable")
+    place = np.empty(n, dtype=np.int64)
+    place[by_at] = np.arange(n)
+    if int(rank.max()) + 1 > np.iinfo(np.int64).max // max(n, 1):
+        return np.lexsort((at, rank))
+    order: np.ndarray = np.argsort(rank * n + place)
+    return order
 
 
 def _by_row(rejection: Rejection) -> int:
@@ -496,10 +533,11 @@ def _rows(result: SourceRows) -> pd.DataFrame:
     return result.frame
 
 
-def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
+def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
     """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
     Looked up by ticket id among the winners of the source's system (Arrow hash join).
-    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order."""
+    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
+    returns the winners' (system, ticket_id) in that order."""
     keys = pa.table({"system": pa.array(winners["system"], pa.string()),
                      "ticket_id": pa.array(winners["ticket_id"], pa.string())})
     order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
@@ -530,6 +568,7 @@ def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
         frame["_name"] = pa.array(winners["_name"], pa.string()).take(hit).to_pandas()
         frame["_rank"] = rank[hit]
         result.frame, result.linked = frame, True
+    return keys.take(pa.array(order))
 
 
 def _report(result: SourceRows) -> FileReport:
