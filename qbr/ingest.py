@@ -482,11 +482,13 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     keys = ["system", "ticket_id"]
     if not tickets:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
-    parts = [_rows(r)[[*_CONTENT, "source_row", "_client"]].assign(_src=i)
-             .assign(_pos=np.arange(len(_rows(r)))) for i, r in enumerate(tickets)]
-    both = pd.concat(parts, ignore_index=True)
-    rep = both[both.duplicated(keys, keep=False)].copy()
-    if len(rep):
+    repeated = _repeated_keys(tickets)
+    if any(bool(mask.any()) for mask in repeated):
+        # Only rows whose key repeats are compared: the rest win alone.
+        parts = [_rows(r)[mask][[*_CONTENT, "source_row", "_client"]].assign(_src=i)
+                 .assign(_pos=np.flatnonzero(mask))
+                 for i, (r, mask) in enumerate(zip(tickets, repeated, strict=True))]
+        rep = pd.concat(parts, ignore_index=True)
         rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
         rep["_ord"] = np.arange(len(rep))
         copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
@@ -525,6 +527,29 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
             r.frame = _rows(r)[keep].reset_index(drop=True)
     return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
+
+
+def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
+    """Per ticket source, which rows share their (system, ticket_id) with another row of
+    any of them: one hash pass over the keys (Arrow dictionary encoding) and a count."""
+    ids = pa.chunked_array([pa.array(_rows(r)["ticket_id"], pa.string()) for r in tickets],
+                           pa.string())
+    systems = pa.chunked_array([pa.array(_rows(r)["system"], pa.string()) for r in tickets],
+                               pa.string())
+    codes = []
+    for column in (ids, systems):
+        encoded = column.dictionary_encode().combine_chunks()
+        codes.append((encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                       .astype(np.int64) + 1, len(encoded.dictionary) + 1))
+    (id_code, width), (system_code, _) = codes
+    key = system_code * width + id_code
+    if key.size and int(key.max()) <= 8 * key.size + 1024:  # one system (or a few)
+        repeated = np.bincount(key)[key] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        repeated = counts[inverse.reshape(-1)] > 1
+    bounds = np.cumsum([0, *(len(_rows(r)) for r in tickets)])
+    return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
 
 
 def _rows(result: SourceRows) -> pd.DataFrame:

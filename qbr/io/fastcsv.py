@@ -105,10 +105,11 @@ def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
     _check_quotes(arr, quotes, ord(delimiter))
     lf = np.flatnonzero(arr == _LF)
     cr_only = lf.size == 0
-    breaks = np.flatnonzero(arr == _CR) if cr_only else lf
+    has_cr = b"\r" in buf  # a byte search: most files have no "\r" to locate
+    breaks = np.flatnonzero(arr == _CR) if cr_only and has_cr else lf
     outside = _outside(breaks, quotes)
     ends = breaks[outside]
-    if not cr_only:
+    if not cr_only and has_cr:
         cr = np.flatnonzero(arr == _CR)
         cr = cr[_outside(cr, quotes)]
         # A lone "\r" outside quotes in a "\n" file ends a record for the stdlib reader
@@ -118,8 +119,10 @@ def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
     starts = np.concatenate(([0], ends + 1))
     if starts[-1] >= n:  # the file ends with a line break: no record after it
         starts = starts[:-1]
-    # A record's first physical line: 1 + the line breaks (inside quotes too) before it.
-    lines = np.searchsorted(breaks, starts, side="left") + 1
+    # A record's first physical line: 1 + the line breaks (inside quotes too) before it;
+    # with no break inside quotes, record i starts on line i + 1.
+    lines = np.arange(1, starts.size + 1) if ends.size == breaks.size else \
+        np.searchsorted(breaks, starts, side="left") + 1
     header_end = int(ends[0]) if ends.size else n
     header = _header(buf, header_end, delimiter, file)
     width = len(header)
