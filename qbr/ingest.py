@@ -502,28 +502,35 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
         winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
         label = [tickets[i].file for i in range(len(tickets))]
         w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
-        w_src, w_row = w["_src"].to_numpy().tolist(), w["source_row"].to_numpy().tolist()
-        src, pos = rep["_src"].to_numpy().tolist(), rep["_pos"].to_numpy().tolist()
-        rows = rep["source_row"].to_numpy().tolist()
-        clients = pa.array(rep["_client"], pa.string()).to_pylist()
-        firsts, dup = first.to_numpy().tolist(), copies.tolist()
+        w_src, w_row = w["_src"].to_numpy(dtype=np.int64), w["source_row"].to_numpy(np.int64)
+        src, pos = rep["_src"].to_numpy(dtype=np.int64), rep["_pos"].to_numpy(dtype=np.int64)
+        rows = rep["source_row"].to_numpy(dtype=np.int64)
+        firsts = first.to_numpy(dtype=np.int64)
         is_winner = np.zeros(len(rep), dtype=np.bool_)
         is_winner[winners["_ord"].to_numpy()] = True
-        drop: dict[int, list[int]] = {}
-        for i in np.flatnonzero(~is_winner).tolist():
-            if dup[i]:
-                t = firsts[i]
-                reason, detail = "duplicate-row", f"identical to {label[src[t]]} row {rows[t]}"
-            else:
-                reason = "superseded"
-                detail = f"superseded by {label[w_src[i]]} row {w_row[i]}"
-            r = tickets[src[i]]
-            r.rejections.append(Rejection(r.file, rows[i], reason, None, detail, clients[i]))
-            drop.setdefault(src[i], []).append(pos[i])
-        for s_i, positions in drop.items():
+        # Column-wise: each loser names the row it repeats (its first identical copy) or
+        # the version that superseded it; Python only formats the messages.
+        lost = np.flatnonzero(~is_winner)
+        dup = copies[lost]
+        ref_src = np.where(dup, src[firsts[lost]], w_src[lost]).tolist()
+        ref_row = np.where(dup, rows[firsts[lost]], w_row[lost]).tolist()
+        details = [f"identical to {label[s]} row {n}" if d else f"superseded by {label[s]} row {n}"
+                   for d, s, n in zip(dup.tolist(), ref_src, ref_row, strict=True)]
+        reasons = np.where(dup, "duplicate-row", "superseded").tolist()
+        clients = pa.array(rep["_client"], pa.string()).take(pa.array(lost)).to_pylist()
+        lost_src, lost_rows = src[lost], rows[lost].tolist()
+        for s_i in np.unique(lost_src).tolist():
+            mine = np.flatnonzero(lost_src == s_i)
             r = tickets[s_i]
+            if mine.size == lost.size:  # one source: the lists as they are
+                r.rejections.extend(map(Rejection, [r.file] * mine.size, lost_rows, reasons,
+                                        [None] * mine.size, details, clients))
+            else:
+                r.rejections.extend(
+                    Rejection(r.file, lost_rows[j], reasons[j], None, details[j], clients[j])
+                    for j in mine.tolist())
             keep = np.ones(len(_rows(r)), dtype=np.bool_)
-            keep[positions] = False
+            keep[pos[lost[mine]]] = False
             r.frame = _rows(r)[keep].reset_index(drop=True)
     return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
