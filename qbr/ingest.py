@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -438,8 +439,7 @@ def _sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
     return order
 
 
-def _by_row(rejection: Rejection) -> int:
-    return rejection.row
+_by_row = attrgetter("row")  # sort key of rejections (a C getter: UCI has 117k of them)
 
 
 def _merge_monitors(config: Config, results: list[SourceRows],
@@ -596,8 +596,14 @@ def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
                     f"no ticket {ticket!r} in system {result.source.system!r}", None))
             frame = frame[found].reset_index(drop=True)
         hit = mine[where.filter(where.is_valid()).to_numpy()]
-        frame["_client"] = pa.array(winners["_client"], pa.string()).take(hit).to_pandas()
-        frame["_name"] = pa.array(winners["_name"], pa.string()).take(hit).to_pandas()
+        client = pa.array(winners["_client"], pa.string()).take(hit)
+        frame["_client"] = client.to_pandas()
+        # The company name is read only for unassigned events (FileReport); the others
+        # point at an appended "" instead of copying every name.
+        names = pa.concat_arrays([pa.array(winners["_name"], pa.string()),
+                                  pa.array([""], pa.string())])
+        unassigned = client.is_null().to_numpy(zero_copy_only=False)
+        frame["_name"] = names.take(np.where(unassigned, hit, len(winners))).to_pandas()
         frame["_rank"] = rank[hit]
         result.frame, result.linked = frame, True
     return keys.take(pa.array(order))
@@ -624,7 +630,7 @@ def _report(result: SourceRows) -> FileReport:
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
         read=result.read, accepted=accepted, unassigned=unassigned,
-        rejected=Counter(r.reason for r in result.rejections),
+        rejected=Counter(map(attrgetter("reason"), result.rejections)),
         unassigned_names=unassigned_names, unmapped_priorities=unmapped,
         warnings=list(result.warnings),
     )
