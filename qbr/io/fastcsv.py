@@ -145,7 +145,16 @@ def _fast(buf: bytes, file: str, delimiter: str) -> CsvColumns:
                   for i in bad}
         columns = _expand(table, numbers.size, ragged, width)
     else:
-        columns = [table.column(i).combine_chunks() for i in range(width)]
+        # Column by column, each chunked column released once combined: the peak holds
+        # one column twice, not the whole file.
+        chunked: list[pa.ChunkedArray | None] = [table.column(i) for i in range(width)]
+        del table
+        columns = []
+        for i in range(width):
+            column = chunked[i]
+            assert column is not None
+            chunked[i] = None
+            columns.append(column.combine_chunks())
     return CsvColumns(header, numbers, columns, ragged)
 
 
