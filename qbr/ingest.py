@@ -539,10 +539,10 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
 def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
     """Per ticket source, which rows share their (system, ticket_id) with another row of
     any of them: one hash pass over the keys (Arrow dictionary encoding) and a count."""
-    ids = pa.chunked_array([pa.array(_rows(r)["ticket_id"], pa.string()) for r in tickets],
-                           pa.string())
-    systems = pa.chunked_array([pa.array(_rows(r)["system"], pa.string()) for r in tickets],
-                               pa.string())
+    ids = pa.chunked_array([_flat(pa.array(_rows(r)["ticket_id"], pa.string()))
+                            for r in tickets], pa.string())
+    systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
+                                for r in tickets], pa.string())
     codes = []
     for column in (ids, systems):
         encoded = column.dictionary_encode().combine_chunks()
@@ -596,17 +596,22 @@ def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
                     f"no ticket {ticket!r} in system {result.source.system!r}", None))
             frame = frame[found].reset_index(drop=True)
         hit = mine[where.filter(where.is_valid()).to_numpy()]
-        client = pa.array(winners["_client"], pa.string()).take(hit)
+        client = _flat(pa.array(winners["_client"], pa.string())).take(hit)
         frame["_client"] = client.to_pandas()
         # The company name is read only for unassigned events (FileReport); the others
         # point at an appended "" instead of copying every name.
-        names = pa.concat_arrays([pa.array(winners["_name"], pa.string()),
+        names = pa.concat_arrays([_flat(pa.array(winners["_name"], pa.string())),
                                   pa.array([""], pa.string())])
         unassigned = client.is_null().to_numpy(zero_copy_only=False)
         frame["_name"] = names.take(np.where(unassigned, hit, len(winners))).to_pandas()
         frame["_rank"] = rank[hit]
         result.frame, result.linked = frame, True
     return keys.take(pa.array(order))
+
+
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (``pa.array`` of a pandas column may give a chunked one)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _report(result: SourceRows) -> FileReport:
