@@ -262,20 +262,20 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
     n = len(rows)
     data: dict[str, Any] = {
         "system": _constant(source.system, n),
-        "ticket_id": ctx.texts["ticket_id"].take(rows),
-        "client": pc.fill_null(clients, "").take(rows),
-        "priority": _priorities(ctx, clients).take(rows),
-        "priority_raw": ctx.texts["priority"].take(rows),
+        "ticket_id": _at(ctx.texts["ticket_id"], rows),
+        "client": _at(pc.fill_null(clients, ""), rows),
+        "priority": _at(_priorities(ctx, clients), rows),
+        "priority_raw": _at(ctx.texts["priority"], rows),
         "created_at": created, "first_response_at": events["first_response_at"],
         "resolved_at": events["resolved_at"], "closed_at": events["closed_at"],
-        "updated_at": updated, "status": _status(ctx).take(rows),
-        "title": _optional(ctx, "title", blank="").take(rows),
-        "category": _optional(ctx, "category").take(rows),
-        "queue": _optional(ctx, "queue").take(rows),
+        "updated_at": updated, "status": _at(_status(ctx), rows),
+        "title": _at(_optional(ctx, "title", blank=""), rows),
+        "category": _at(_optional(ctx, "category"), rows),
+        "queue": _at(_optional(ctx, "queue"), rows),
         "reported_pause_minutes": pause,
-        "excluded_reason": _optional(ctx, "excluded").take(rows),
+        "excluded_reason": _at(_optional(ctx, "excluded"), rows),
         "source_file": _constant(table.file, n), "source_row": table.numbers,
-        "_client": clients.take(rows), "_name": ctx.texts["client"].take(rows),
+        "_client": _at(clients, rows), "_name": _at(ctx.texts["client"], rows),
     }
     return Columnar(_frame(data, rows), verdicts.rejections(clients),
                     _warnings(ctx, verdicts, warn))
@@ -294,13 +294,18 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     n = len(rows)
     data = {
         "system": _constant(source.system, n),
-        "ticket_id": ctx.texts["ticket_id"].take(rows), "at": at,
-        "status": _status(ctx).take(rows), "priority": _event_priorities(ctx).take(rows),
+        "ticket_id": _at(ctx.texts["ticket_id"], rows), "at": at,
+        "status": _at(_status(ctx), rows), "priority": _at(_event_priorities(ctx), rows),
         "source_file": _constant(table.file, n), "source_row": table.numbers,
         "_client": pa.nulls(n, pa.string()), "_name": _constant("", n),
     }
     return Columnar(_frame(data, rows), verdicts.rejections(None),
                     _warnings(ctx, verdicts, warn))
+
+
+def _at(col: pa.Array, rows: pa.Array) -> pa.Array:
+    """``col`` at the valid ``rows``; no copy when every row is valid (the usual file)."""
+    return col if len(rows) == len(col) else col.take(rows)
 
 
 def _frame(data: Mapping[str, Any], rows: pa.Array) -> pd.DataFrame:
@@ -310,7 +315,7 @@ def _frame(data: Mapping[str, Any], rows: pa.Array) -> pd.DataFrame:
     arrays = {}
     for name, values in data.items():
         if isinstance(values, np.ndarray):
-            picked = values[take]
+            picked = values if take.size == values.size else values[take]
             arrays[name] = pa.array(picked).cast(pa.timestamp("ns", tz="UTC")) \
                 if picked.dtype.kind == "M" else pa.array(picked)
         else:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -330,8 +331,8 @@ def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Datase
 def _columnar(results: list[SourceRows]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ticket-and-status part (what the parse cache stores as a whole)."""
     winners = _dedup_tickets(results)
-    _link_status(results, winners)
-    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results)
+    ranked = _link_status(results, winners)
+    return _accepted_frame(results, "tickets", TICKET_COLUMNS), _events(results, ranked)
 
 
 def _finish(results: list[SourceRows | None], monitors: tuple[Monitor, ...],
@@ -382,35 +383,71 @@ def _accepted_frame(results: list[SourceRows], kind: str,
     return frame[list(columns)].reset_index(drop=True)
 
 
-def _events(results: list[SourceRows]) -> pd.DataFrame:
+def _events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     """Accepted status events sorted by (system, ticket_id, at). The sort is stable, so
-    equal instants keep config and file order: the later row wins (SPEC §2). Text
-    columns are reordered through their dictionaries (few distinct values), which is
-    much cheaper than moving every string."""
-    frame = _accepted_frame(results, "status", (*EVENT_COLUMNS, "_rank"))
-    if not len(frame):
+    equal instants keep config and file order: the later row wins (SPEC §2).
+
+    Built straight from the linked frames (no intermediate frame): an event's ``_rank`` is
+    its ticket's row in ``ranked`` (the winners' keys in (system, ticket_id) order), so
+    ``system`` and ``ticket_id`` are taken from there; the other text columns (few
+    distinct values) are reordered through their dictionaries."""
+    frames = [r.frame for r in results
+              if r.source.kind == "status" and r.frame is not None and len(r.frame)]
+    keeps = [f["_client"].notna().to_numpy() for f in frames]
+    total = sum(int(k.sum()) for k in keeps)
+    if not total:
         return empty_frame(EVENT_COLUMNS)
-    at = frame["at"].to_numpy(dtype="datetime64[ns]")
-    order = np.lexsort((at.view(np.int64), frame["_rank"].to_numpy()))
+
+    def joined(name: str, dtype: str) -> np.ndarray:
+        picked = []
+        for f, keep in zip(frames, keeps, strict=True):
+            values = f[name].to_numpy(dtype=dtype)
+            picked.append(values if keep.all() else values[keep])
+        return picked[0] if len(picked) == 1 else np.concatenate(picked)
+
+    at = joined("at", "datetime64[ns]").view(np.int64)
+    rank = joined("_rank", "int64")
+    order = _sorted_by(rank, at)
     take = pa.array(order)
-    columns: dict[str, pa.Array] = {}
-    for name in EVENT_COLUMNS:
-        if name == "at":
-            columns[name] = pa.array(at[order]).cast(pa.timestamp("ns", tz="UTC"))
-        elif name == "source_row":
-            columns[name] = pa.array(frame[name].to_numpy()[order])
-        else:
-            text = pa.array(frame[name], pa.string())
+    where = pa.array(rank[order])
+    columns: dict[str, pa.Array] = {
+        "system": ranked.column("system").take(where),
+        "ticket_id": ranked.column("ticket_id").take(where),
+        "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
+    for name in ("status", "priority", "source_file"):
+        chunks = []
+        for f, keep in zip(frames, keeps, strict=True):
+            text = pa.array(f[name], pa.string())
             if isinstance(text, pa.ChunkedArray):
                 text = text.combine_chunks()
-            encoded = text.dictionary_encode()
-            columns[name] = encoded.dictionary.take(encoded.indices.take(take))
-    events: pd.DataFrame = pa.table(columns).to_pandas()
+            chunks.append(text if keep.all() else text.filter(pa.array(keep)))
+        text = chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)
+        encoded = text.dictionary_encode()
+        columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+    events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
+        .to_pandas()
     return events
 
 
-def _by_row(rejection: Rejection) -> int:
-    return rejection.row
+def _sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The stable order by (``rank``, ``at``), as ``np.lexsort((at, rank))`` gives it:
+    a stable sort by ``at``, then one sort by the unique key rank × n + place in that
+    order (cheaper than lexsort's two stable passes); no sort when already in order."""
+    n = rank.size
+    if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
+                 bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
+        return np.arange(n)
+    by_at = np.argsort(at, kind="stable")
+    place = np.empty(n, dtype=np.int64)
+    place[by_at] = np.arange(n)
+    if int(rank.max()) + 1 > np.iinfo(np.int64).max // max(n, 1):
+        return np.lexsort((at, rank))
+    order: np.ndarray = np.argsort(rank * n + place)
+    return order
+
+
+_by_row = attrgetter("row")  # sort key of rejections (a C getter: UCI has 117k of them)
 
 
 def _merge_monitors(config: Config, results: list[SourceRows],
@@ -453,11 +490,13 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     keys = ["system", "ticket_id"]
     if not tickets:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
-    parts = [_rows(r)[[*_CONTENT, "source_row", "_client"]].assign(_src=i)
-             .assign(_pos=np.arange(len(_rows(r)))) for i, r in enumerate(tickets)]
-    both = pd.concat(parts, ignore_index=True)
-    rep = both[both.duplicated(keys, keep=False)].copy()
-    if len(rep):
+    repeated = _repeated_keys(tickets)
+    if any(bool(mask.any()) for mask in repeated):
+        # Only rows whose key repeats are compared: the rest win alone.
+        parts = [_rows(r)[mask][[*_CONTENT, "source_row", "_client"]].assign(_src=i)
+                 .assign(_pos=np.flatnonzero(mask))
+                 for i, (r, mask) in enumerate(zip(tickets, repeated, strict=True))]
+        rep = pd.concat(parts, ignore_index=True)
         rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
         rep["_ord"] = np.arange(len(rep))
         copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
@@ -471,31 +510,61 @@ def _dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
         winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
         label = [tickets[i].file for i in range(len(tickets))]
         w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
-        w_src, w_row = w["_src"].to_numpy().tolist(), w["source_row"].to_numpy().tolist()
-        src, pos = rep["_src"].to_numpy().tolist(), rep["_pos"].to_numpy().tolist()
-        rows = rep["source_row"].to_numpy().tolist()
-        clients = pa.array(rep["_client"], pa.string()).to_pylist()
-        firsts, dup = first.to_numpy().tolist(), copies.tolist()
+        w_src, w_row = w["_src"].to_numpy(dtype=np.int64), w["source_row"].to_numpy(np.int64)
+        src, pos = rep["_src"].to_numpy(dtype=np.int64), rep["_pos"].to_numpy(dtype=np.int64)
+        rows = rep["source_row"].to_numpy(dtype=np.int64)
+        firsts = first.to_numpy(dtype=np.int64)
         is_winner = np.zeros(len(rep), dtype=np.bool_)
         is_winner[winners["_ord"].to_numpy()] = True
-        drop: dict[int, list[int]] = {}
-        for i in np.flatnonzero(~is_winner).tolist():
-            if dup[i]:
-                t = firsts[i]
-                reason, detail = "duplicate-row", f"identical to {label[src[t]]} row {rows[t]}"
-            else:
-                reason = "superseded"
-                detail = f"superseded by {label[w_src[i]]} row {w_row[i]}"
-            r = tickets[src[i]]
-            r.rejections.append(Rejection(r.file, rows[i], reason, None, detail, clients[i]))
-            drop.setdefault(src[i], []).append(pos[i])
-        for s_i, positions in drop.items():
+        # Column-wise: each loser names the row it repeats (its first identical copy) or
+        # the version that superseded it; Python only formats the messages.
+        lost = np.flatnonzero(~is_winner)
+        dup = copies[lost]
+        ref_src = np.where(dup, src[firsts[lost]], w_src[lost]).tolist()
+        ref_row = np.where(dup, rows[firsts[lost]], w_row[lost]).tolist()
+        details = [f"identical to {label[s]} row {n}" if d else f"superseded by {label[s]} row {n}"
+                   for d, s, n in zip(dup.tolist(), ref_src, ref_row, strict=True)]
+        reasons = np.where(dup, "duplicate-row", "superseded").tolist()
+        clients = pa.array(rep["_client"], pa.string()).take(pa.array(lost)).to_pylist()
+        lost_src, lost_rows = src[lost], rows[lost].tolist()
+        for s_i in np.unique(lost_src).tolist():
+            mine = np.flatnonzero(lost_src == s_i)
             r = tickets[s_i]
+            if mine.size == lost.size:  # one source: the lists as they are
+                r.rejections.extend(map(Rejection, [r.file] * mine.size, lost_rows, reasons,
+                                        [None] * mine.size, details, clients))
+            else:
+                r.rejections.extend(
+                    Rejection(r.file, lost_rows[j], reasons[j], None, details[j], clients[j])
+                    for j in mine.tolist())
             keep = np.ones(len(_rows(r)), dtype=np.bool_)
-            keep[positions] = False
+            keep[pos[lost[mine]]] = False
             r.frame = _rows(r)[keep].reset_index(drop=True)
     return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
+
+
+def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
+    """Per ticket source, which rows share their (system, ticket_id) with another row of
+    any of them: one hash pass over the keys (Arrow dictionary encoding) and a count."""
+    ids = pa.chunked_array([_flat(pa.array(_rows(r)["ticket_id"], pa.string()))
+                            for r in tickets], pa.string())
+    systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
+                                for r in tickets], pa.string())
+    codes = []
+    for column in (ids, systems):
+        encoded = column.dictionary_encode().combine_chunks()
+        codes.append((encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                       .astype(np.int64) + 1, len(encoded.dictionary) + 1))
+    (id_code, width), (system_code, _) = codes
+    key = system_code * width + id_code
+    if key.size and int(key.max()) <= 8 * key.size + 1024:  # one system (or a few)
+        repeated = np.bincount(key)[key] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        repeated = counts[inverse.reshape(-1)] > 1
+    bounds = np.cumsum([0, *(len(_rows(r)) for r in tickets)])
+    return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
 
 
 def _rows(result: SourceRows) -> pd.DataFrame:
@@ -504,10 +573,11 @@ def _rows(result: SourceRows) -> pd.DataFrame:
     return result.frame
 
 
-def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
+def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
     """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
     Looked up by ticket id among the winners of the source's system (Arrow hash join).
-    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order."""
+    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
+    returns the winners' (system, ticket_id) in that order."""
     keys = pa.table({"system": pa.array(winners["system"], pa.string()),
                      "ticket_id": pa.array(winners["ticket_id"], pa.string())})
     order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
@@ -534,10 +604,22 @@ def _link_status(results: list[SourceRows], winners: pd.DataFrame) -> None:
                     f"no ticket {ticket!r} in system {result.source.system!r}", None))
             frame = frame[found].reset_index(drop=True)
         hit = mine[where.filter(where.is_valid()).to_numpy()]
-        frame["_client"] = pa.array(winners["_client"], pa.string()).take(hit).to_pandas()
-        frame["_name"] = pa.array(winners["_name"], pa.string()).take(hit).to_pandas()
+        client = _flat(pa.array(winners["_client"], pa.string())).take(hit)
+        frame["_client"] = client.to_pandas()
+        # The company name is read only for unassigned events (FileReport); the others
+        # point at an appended "" instead of copying every name.
+        names = pa.concat_arrays([_flat(pa.array(winners["_name"], pa.string())),
+                                  pa.array([""], pa.string())])
+        unassigned = client.is_null().to_numpy(zero_copy_only=False)
+        frame["_name"] = names.take(np.where(unassigned, hit, len(winners))).to_pandas()
         frame["_rank"] = rank[hit]
         result.frame, result.linked = frame, True
+    return keys.take(pa.array(order))
+
+
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (``pa.array`` of a pandas column may give a chunked one)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _report(result: SourceRows) -> FileReport:
@@ -561,7 +643,7 @@ def _report(result: SourceRows) -> FileReport:
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
         read=result.read, accepted=accepted, unassigned=unassigned,
-        rejected=Counter(r.reason for r in result.rejections),
+        rejected=Counter(map(attrgetter("reason"), result.rejections)),
         unassigned_names=unassigned_names, unmapped_priorities=unmapped,
         warnings=list(result.warnings),
     )

@@ -7,6 +7,7 @@ original, with a hint to check the export's encoding.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from qbr.io.table import RawTable
@@ -28,10 +29,33 @@ def repaired(text: str) -> str | None:
     return None
 
 
+#: The UTF-8 lead pair of every match of PATTERN: "Ã" (C3 83), "Â" (C3 82), "â" (C3 A2).
+_LEADS = (0x83, 0x82, 0xA2)
+
+
+def could_match(col: pa.Array) -> bool:
+    """False when no value of ``col`` can match :data:`PATTERN`: its data buffer holds none
+    of the UTF-8 sequences for "Ã", "Â" or "â". One byte scan instead of a regex over
+    every value (most exports hold none of them); a True only means "run the regex"."""
+    if isinstance(col, pa.ChunkedArray):
+        return any(could_match(chunk) for chunk in col.chunks)
+    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        return True
+    data = col.buffers()[2]
+    if data is None or data.size < 2:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    # Scanning the whole buffer (a sliced array's neighbours too) can only add a hit.
+    leads = np.flatnonzero(raw[:-1] == 0xC3)
+    return bool(np.isin(raw[leads + 1], _LEADS).any())
+
+
 def find(table: RawTable) -> list[tuple[int, str, str]]:
     """(row, column label, message) for mojibake in the mapped columns of ``table``."""
     out: list[tuple[int, str, str]] = []
     for name in sorted(table.index, key=lambda n: table.index[n]):
+        if not could_match(table.columns[table.index[name]]):
+            continue
         col = table.text(name)
         hits = np.flatnonzero(pc.match_substring_regex(col, PATTERN)
                               .to_numpy(zero_copy_only=False))

@@ -84,6 +84,7 @@ class RawTable:
         self.exact = exact or {}
         self.typed = typed or {}
         self.note = ""  # lines skipped above the header (qbr.io.preamble), for a warning
+        self._trimmed: dict[int, pa.Array] = {}
 
     def __len__(self) -> int:
         return int(self.numbers.size)
@@ -97,7 +98,10 @@ class RawTable:
         i = self.index.get(field)
         if i is None:
             return pa.array([""] * len(self), pa.string())
-        return pc.utf8_trim_whitespace(self.columns[i])
+        # Trimmed once per column: mojibake, the status check and the adapters all ask.
+        if i not in self._trimmed:
+            self._trimmed[i] = pc.utf8_trim_whitespace(self.columns[i])
+        return self._trimmed[i]
 
     @property
     def rows(self) -> tuple[RawRow, ...]:
