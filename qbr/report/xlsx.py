@@ -197,18 +197,18 @@ def _yes_no(value: bool | None, fmt: Formatters, yes: str | None = None,
     return None if value is None else ((yes or _("yes")) if value else (no or _("no")))
 
 
-def _state(state: str, fmt: Formatters) -> str:
+def _names(fmt: Formatters) -> dict[Any, str]:
+    """The translated words of the ticket rows, looked up once per workbook (not once a
+    cell): clock states, canonical statuses (keyed ``("status", name)``), yes/no."""
     _ = fmt.translations.gettext
     return {"met": _("met"), "breached": _("missed"), "pending": _("open"),
-            "unclassified": _("unclassified"), "excluded": _("excluded")}.get(state, state)
-
-
-def _status(status: str | None, fmt: Formatters) -> str | None:
-    _ = fmt.translations.gettext
-    names = {"running": _("in progress"), "pause": _("paused"),
-             "waiting_customer": _("waiting on you"), "waiting_vendor": _("waiting on a supplier"),
-             "resolved": _("resolved"), "closed": _("closed"), "excluded": _("excluded")}
-    return None if status is None else names.get(status, status)
+            "unclassified": _("unclassified"), "excluded": _("excluded"),
+            ("status", "running"): _("in progress"), ("status", "pause"): _("paused"),
+            ("status", "waiting_customer"): _("waiting on you"),
+            ("status", "waiting_vendor"): _("waiting on a supplier"),
+            ("status", "resolved"): _("resolved"), ("status", "closed"): _("closed"),
+            ("status", "excluded"): _("excluded"), True: _("yes"), False: _("no"),
+            "closed without time": _("status closed, no close time")}
 
 
 def _tickets(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
@@ -232,8 +232,10 @@ def _tickets(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     rows = sorted(pack.tickets, key=lambda t: (t.created_at, t.system, t.ticket_id))
     s.filter(1, len(rows) + 1)
     s.header()
+    names = _names(fmt)
     for t in rows:
-        s.line(_ticket_values(t, fmt), where=f"ticket {t.ticket_id}", link=_link(t, pack))
+        s.line(_ticket_values(t, fmt, names), where=f"ticket {t.ticket_id}",
+               link=_link(t, pack) if t.url else None)
 
 
 def _link(t: TicketRow, pack: Pack) -> tuple[int, str] | None:
@@ -243,17 +245,19 @@ def _link(t: TicketRow, pack: Pack) -> tuple[int, str] | None:
     return None if url is None else (0, url)
 
 
-def _ticket_values(t: TicketRow, fmt: Formatters) -> list[Any]:
-    return [t.ticket_id, t.title, t.category, t.priority, _status(t.status, fmt),
+def _ticket_values(t: TicketRow, fmt: Formatters, names: dict[Any, str]) -> list[Any]:
+    """One ticket row: times in the client's zone, whole minutes, translated words."""
+    return [t.ticket_id, t.title, t.category, t.priority,
+            None if t.status is None else names.get(("status", t.status), t.status),
             local(fmt, t.created_at), local(fmt, t.resolved_at), local(fmt, t.closed_at),
             minutes(t.response.target_minutes), minutes(t.response.elapsed_minutes),
-            _state(t.response.state, fmt), minutes(t.resolution.target_minutes),
-            minutes(t.resolution.elapsed_minutes), _state(t.resolution.state, fmt),
+            names.get(t.response.state, t.response.state),
+            minutes(t.resolution.target_minutes), minutes(t.resolution.elapsed_minutes),
+            names.get(t.resolution.state, t.resolution.state),
             minutes(t.paused_minutes), t.priority_raw,
-            t.excluded_reason, _yes_no(t.reopened, fmt), minutes(t.reopened_minutes),
-            t.response.priority, t.resolution.priority,
-            fmt.translations.gettext("status closed, no close time")
-            if t.closed_without_time else None]
+            t.excluded_reason, None if t.reopened is None else names[bool(t.reopened)],
+            minutes(t.reopened_minutes), t.response.priority, t.resolution.priority,
+            names["closed without time"] if t.closed_without_time else None]
 
 
 def _breaches(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:

@@ -95,18 +95,27 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
 
 
 _XML_SPECIAL = re.compile("[&<>\r]|_x[0-9a-fA-F]{4}_")
+# Text that needs cleaning or escaping (either of the two patterns above).
+_UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff&<>\r]|_x[0-9a-fA-F]{4}_")
+_PRESERVE = ' xml:space="preserve"'  # leading or trailing blanks kept
+_SHORT = MAX_CELL_CHARS // 2  # shorter text cannot exceed Excel's limit in UTF-16 units
 _EPOCH = datetime(1899, 12, 31)
 _LEAP_BUG = datetime(1900, 3, 1)
 _COLUMN_LETTERS = [xl_col_to_name(i) for i in range(256)]
 
 
+def _escape(text: str) -> str:
+    """``text`` as XML character data: ``&<>`` escaped, CR as ``&#13;``, and a literal
+    ``_xHHHH_`` as ``_x005F_xHHHH_`` (Excel's escape of its own escape)."""
+    return _ESCAPED.sub(r"_x005F\1", text).replace("&", "&amp;").replace(
+        "<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
 def _inline(ref: str, style: str, text: str) -> str:
     """An inline-string ``<c>`` element; ``style`` is `` s="N"`` or empty."""
     if _XML_SPECIAL.search(text):
-        text = _ESCAPED.sub(r"_x005F\1", text).replace("&", "&amp;").replace(
-            "<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) \
-        else ""
+        text = _escape(text)
+    space = _PRESERVE if text and (text[0].isspace() or text[-1].isspace()) else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
@@ -116,7 +125,8 @@ def excel_serial(value: datetime | date) -> float:
     (Excel counts the non-existent 29 February 1900)."""
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
-    value = value.replace(tzinfo=None)  # the caller gave local time (Excel has no zones)
+    if value.tzinfo is not None:  # the caller gave local time (Excel has no zones)
+        value = value.replace(tzinfo=None)
     delta = value - _EPOCH
     serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
     return serial + 1 if value >= _LEAP_BUG else serial
@@ -217,6 +227,7 @@ class Sheet:
         self.fill = "#" + primary.lstrip("#").upper()
         self.columns = list(columns)
         self._formats = [c.fmt for c in self.columns]
+        self._column_styles = [book.style(c.fmt) for c in self.columns]
         self.label = label or title
         self.row = 0
         self._print_setup(footer)
@@ -262,40 +273,81 @@ class Sheet:
              ) -> None:
         """One row; ``formats[i]`` (default: the column's) is the number format; None
         leaves the cell empty. ``link = (column index, url)`` makes that cell a hyperlink
-        (the caller checked the URL against the allowlist, ADVERSARIAL 4)."""
+        (the caller checked the URL against the allowlist, ADVERSARIAL 4).
+
+        The innermost loop of the workbook (one pass a cell of every ticket row), kept
+        flat: the common types (str, int, float, datetime) are written inline, anything
+        else by :meth:`_other`."""
         fmts = formats if formats is not None else self._formats
         if link is not None:
             self._line_with_link(values, fmts, bold, where, link)
             return
-        book, rn = self.book, str(self.row + 1)
+        book = self.book
+        if formats is None and not bold:
+            styles = self._column_styles
+        else:
+            styles = [book.style(f, bold) for f in fmts]
+        if len(styles) < len(values):
+            styles = [*styles, *[book.style("", bold)] * (len(values) - len(styles))]
         text_style, quoted = book.style(bold=bold), book.style(bold=bold, quote=True)
+        rn = str(self.row + 1)
+        letters = _COLUMN_LETTERS
         cells: list[str] = []
-        first = last = -1
+        append = cells.append
+        last = 0
         for i, value in enumerate(values):
-            if value is None:
-                continue
-            num = fmts[i] if i < len(fmts) else ""
-            if isinstance(value, str):
-                cells.append(self._cell(i, value, text_style, quoted, where))
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{_COLUMN_LETTERS[i]}{rn}"{text_style} t="b">'
-                             f"<v>{int(value)}</v></c>")
-            elif isinstance(value, int | float | Decimal):
-                number = self._finite(value, where, i)
-                if number is None:
+            kind = type(value)
+            if kind is str:
+                if not value:
                     continue
-                shown = str(number) if isinstance(number, int) else f"{number:.16G}"
-                cells.append(f'<c r="{_COLUMN_LETTERS[i]}{rn}"{book.style(num, bold)}>'
-                             f"<v>{shown}</v></c>")
-            elif isinstance(value, datetime | date):
-                style = book.style(num or "yyyy-mm-dd hh:mm", bold)
-                cells.append(f'<c r="{_COLUMN_LETTERS[i]}{rn}"{style}>'
-                             f"<v>{excel_serial(value):.16G}</v></c>")
+                if len(value) > _SHORT or _UNUSUAL.search(value):  # one search a cell
+                    value = self._clean(value, where, i)
+                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
+                    if _XML_SPECIAL.search(value):
+                        value = _escape(value)
+                else:
+                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
+                space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+                append(f'<c r="{letters[i]}{rn}"{style} t="inlineStr"><is><t{space}>'
+                       f"{value}</t></is></c>")
+            elif kind is int:
+                append(f'<c r="{letters[i]}{rn}"{styles[i]}><v>{value}</v></c>')
+            elif kind is float and math.isfinite(value):
+                append(f'<c r="{letters[i]}{rn}"{styles[i]}><v>{value:.16G}</v></c>')
+            elif kind is datetime:
+                append(f'<c r="{letters[i]}{rn}"{styles[i] or self._default_date(bold)}>'
+                       f"<v>{excel_serial(value):.16G}</v></c>")
+            elif value is None:
+                continue
             else:
-                cells.append(self._cell(i, str(value), text_style, quoted, where))
-            first = i if first < 0 else first
+                cell = self._other(i, value, styles[i], text_style, where, bold)
+                if cell is None:
+                    continue
+                append(cell)
             last = i
-        self._row(cells, last, first)
+        self._row(cells, last)
+
+    def _default_date(self, bold: bool) -> str:
+        return self.book.style("yyyy-mm-dd hh:mm", bold)
+
+    def _other(self, col: int, value: Any, style: str, text_style: str, where: str,
+               bold: bool) -> str | None:
+        """A cell of a less common type: bool, Decimal, date, a non-finite float (left
+        empty, logged), anything else as its text."""
+        ref = f"{_COLUMN_LETTERS[col]}{self.row + 1}"
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{text_style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float | Decimal):
+            number = self._finite(value, where, col)
+            if number is None:
+                return None
+            shown = str(number) if isinstance(number, int) else f"{number:.16G}"
+            return f'<c r="{ref}"{style}><v>{shown}</v></c>'
+        if isinstance(value, datetime | date):
+            return (f'<c r="{ref}"{style or self._default_date(bold)}>'
+                    f"<v>{excel_serial(value):.16G}</v></c>")
+        quoted = self.book.style(bold=bold, quote=True)
+        return self._cell(col, str(value), text_style, quoted, where) if str(value) else None
 
     def _row(self, cells: list[str], last: int, first: int = 0,
              height: float | None = None) -> None:
