@@ -212,3 +212,11 @@ def test_a_number_that_is_not_finite_leaves_the_cell_empty_and_is_logged(
     ws = load_workbook(io.BytesIO(buffer.getvalue()))["Data"]
     assert ws["A1"].value is None and ws["A2"].value == 0.5
     assert "Data ticket T-1 column 1" in caplog.text
+
+
+def test_paper_follows_the_pack() -> None:
+    # Excel's paperSize codes: 1 = Letter, 9 = A4 (issue 7 §3: Letter for en_US, en_CA).
+    for paper, code in (("Letter", 1), ("A4", 9)):
+        wb = load_workbook(io.BytesIO(_xlsx(make_pack(paper=paper))))
+        assert {ws.page_setup.paperSize for ws in wb.worksheets} == {code}, paper
+        assert not wb["Tickets"].print_options.gridLines  # gridlines are not printed

@@ -311,9 +311,9 @@ def build_workbook(wb: Book, pack: Pack, fmt: Formatters) -> None:
                           "title": f"{pack.client_name} · {fmt.quarter(pack.quarter)}"})
 
 
-def _book() -> tuple[Book, io.BytesIO]:
+def _book(pack: Pack) -> tuple[Book, io.BytesIO]:
     buffer = io.BytesIO()
-    return Book(buffer), buffer
+    return Book(buffer, pack.paper), buffer
 
 
 def _save(wb: Book, buffer: io.BytesIO) -> bytes:
@@ -323,7 +323,7 @@ def _save(wb: Book, buffer: io.BytesIO) -> bytes:
 
 def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     """The saved client ``.xlsx`` of ``pack``."""
-    wb, buffer = _book()
+    wb, buffer = _book(pack)
     build_workbook(wb, pack, fmt)
     return _save(wb, buffer)
 
@@ -333,7 +333,7 @@ def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     ticket the source system, calendar key, file and row."""
     _ = fmt.translations.gettext
     primary = brand_colours(pack)["primary"]
-    wb, buffer = _book()
+    wb, buffer = _book(pack)
     footer = _footer(pack, fmt) + " · " + _("internal")
     s = Sheet(wb, _("Inputs"), footer, primary, [
         Column(_("File"), 40), Column(_("Kind"), 12), Column(_("Read"), 10, COUNT),

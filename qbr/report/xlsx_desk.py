@@ -72,6 +72,6 @@ def trend_sheet(wb: Book, pack: Pack, fmt: Formatters, primary: str, footer: str
         chart.add_series({"name": [name, 0, col], "categories": [name, 1, 0, n, 0],
                           "values": [name, 1, col, n, col], "marker": {"type": "automatic"}})
     chart.set_title({"name": _("Trend over the last quarters")})
-    chart.set_y_axis({"num_format": "0%"})
+    chart.set_y_axis({"num_format": "0%", "max": 1})  # fractions: never above 100 %
     chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
     s.ws.insert_chart("G2", chart)

@@ -44,10 +44,11 @@ MINUTES = "#,##0"
 PCT1 = "0.0%"
 PCT2 = "0.00%"
 LINK_COLOUR = "#1F5FA8"
-# Excel's page margins in inches as openpyxl wrote them (left/right narrower, so a wide
-# table fits the page): the printed pages look as before the switch to XlsxWriter.
-MARGINS = {"left": 0.5, "right": 0.5, "top": 1.0, "bottom": 1.0}
-HEADER_FOOTER_MARGIN = 0.5
+# Page margins in inches: Excel's "Normal" top/bottom (0.75) and header/footer (0.3), so
+# the summary fits one landscape A4 page; left/right narrower (0.5) for wide tables.
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
+HEADER_FOOTER_MARGIN = 0.3
+PAPER = {"Letter": 1, "A4": 9}  # Excel's paperSize codes
 MAX_FOOTER_CHARS = 200  # Excel's limit is 255 for the whole footer, codes included
 # Characters that need :func:`clean_cell_text` (control characters XML cannot hold,
 # lone surrogates); one search per cell instead of two substitutions.
@@ -144,8 +145,9 @@ class Column:
 class Book:
     """An XlsxWriter workbook in constant memory, with one :class:`Format` per style."""
 
-    def __init__(self, output: IO[bytes]) -> None:
+    def __init__(self, output: IO[bytes], paper: str = "A4") -> None:
         self.wb = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.paper = paper  # the pack's paper (issue 7 §3): "A4" or "Letter"
         self._formats: dict[tuple[Any, ...], Format] = {}
         self._attrs: dict[tuple[Any, ...], str] = {}
 
@@ -237,7 +239,8 @@ class Sheet:
         ws = self.ws
         ws.set_landscape()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-        ws.hide_gridlines(0)  # shown on screen, not printed
+        ws.hide_gridlines(1)  # shown on screen, not printed
+        ws.set_paper(PAPER.get(self.book.paper, 9))
         ws.set_margins(**MARGINS)
         text = footer if len(footer) <= MAX_FOOTER_CHARS else footer[:MAX_FOOTER_CHARS] + "…"
         ws.set_header("", {"margin": HEADER_FOOTER_MARGIN})
