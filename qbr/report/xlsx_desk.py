@@ -4,15 +4,14 @@ trend with a native Excel line chart (values written as numbers, never formulas)
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
-
-from openpyxl import Workbook
 
 from qbr.display import truncate
 from qbr.pack import Pack
 from qbr.report.formatters import Formatters
 from qbr.report.story import priority_keys
-from qbr.report.xlsx_sheet import COUNT, PCT1, PCT2, Sheet
+from qbr.report.xlsx_sheet import COUNT, PCT1, PCT2, Book, Sheet
+
+CHART_WIDTH_PX, CHART_HEIGHT_PX = 680, 302  # 18 × 8 cm at 96 dpi
 
 
 def _fraction(value: float | None, places: int) -> float | None:
@@ -20,7 +19,7 @@ def _fraction(value: float | None, places: int) -> float | None:
     return None if shown is None else float(shown / Decimal(100))
 
 
-def desk_sheet(wb: Workbook, pack: Pack, fmt: Formatters, primary: str, footer: str) -> None:
+def desk_sheet(wb: Book, pack: Pack, fmt: Formatters, primary: str, footer: str) -> None:
     """Tickets by month and priority, top categories with last quarter, recurring issues."""
     _ = fmt.translations.gettext
     desk = pack.desk
@@ -52,8 +51,7 @@ def desk_sheet(wb: Workbook, pack: Pack, fmt: Formatters, primary: str, footer: 
                where="recurring issue")
 
 
-def trend_sheet(wb: Workbook, pack: Pack, fmt: Formatters, primary: str, footer: str,
-                line_chart: Any, reference: Any) -> None:
+def trend_sheet(wb: Book, pack: Pack, fmt: Formatters, primary: str, footer: str) -> None:
     """One row per quarter (oldest first) and a line chart of the three series."""
     _ = fmt.translations.gettext
     s = Sheet(wb, _("Trend"), footer, primary)
@@ -67,14 +65,13 @@ def trend_sheet(wb: Workbook, pack: Pack, fmt: Formatters, primary: str, footer:
     n = len(pack.history)
     if n < 2:
         return
-    chart = line_chart()
-    chart.title = _("Trend over the last quarters")
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.title = None
-    chart.height, chart.width = 8, 18
-    data = reference(s.ws, min_col=2, max_col=5, min_row=1, max_row=n + 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(reference(s.ws, min_col=1, min_row=2, max_row=n + 1))
-    for series in chart.series:
-        series.smooth = False  # straight segments: a smoothed curve invents values
-    s.ws.add_chart(chart, "G2")
+    chart = wb.wb.add_chart({"type": "line"})
+    name = s.ws.get_name()
+    for col in range(1, 5):
+        # straight segments (XlsxWriter's default): a smoothed curve invents values
+        chart.add_series({"name": [name, 0, col], "categories": [name, 1, 0, n, 0],
+                          "values": [name, 1, col, n, col], "marker": {"type": "automatic"}})
+    chart.set_title({"name": _("Trend over the last quarters")})
+    chart.set_y_axis({"num_format": "0%", "max": 1})  # fractions: never above 100 %
+    chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
+    s.ws.insert_chart("G2", chart)

@@ -1,34 +1,41 @@
-"""A write-only worksheet with the workbook's house style (issue 7 §4).
+"""A streaming worksheet with the workbook's house style (issue 7 §4, §5).
 
-Rows stream to disk as they are written (openpyxl ``write_only``), so memory stays flat
-however many tickets a client has. Every sheet prints: landscape, fit to one page wide,
-the header row repeated on each page, a footer with client, quarter and page numbers.
-One font family (:data:`FONT`) for headers and body. Number formats:
+Written with XlsxWriter in ``constant_memory`` mode: each row goes to a temporary file as
+soon as the next one starts, so memory stays flat however many tickets a client has, and
+text is stored as inline strings (``t="inlineStr"``). Every sheet prints: landscape, fit
+to one page wide, the header row repeated on each page, a footer with client, quarter and
+page numbers. One font family (:data:`FONT`) for headers and body. Number formats:
 
 * percentages are fractions with ``0.0%`` (attainment) or ``0.00%`` (uptime), the
   shown value truncated like the PDF (SPEC §6);
 * durations are whole minutes (rounded up, like the PDF) with ``#,##0``;
 * dates and money use the client's locale (:func:`date_format`, :func:`money_format`).
+
+Why XlsxWriter and not openpyxl's write-only mode: without lxml, openpyxl serialises each
+cell through ElementTree (about 0.2 ms a cell); a 6,000-ticket workbook took 5.5 s, of
+which three quarters were openpyxl's writer (``benchmarks/bench_pack.py``). openpyxl still
+reads workbooks (inputs, tests).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
 
+import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_symbol
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.properties import PageSetupProperties
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
-from qbr.report.xlsx_cells import FORMULA_TRIGGERS, MAX_CELL_CHARS, clean_cell_text
+from qbr.report.xlsx_cells import FORMULA_TRIGGERS, MAX_CELL_CHARS, clean_cell_text, utf16_len
 
 LOG = logging.getLogger("qbr.report")
 FONT = "Calibri"
@@ -36,10 +43,154 @@ COUNT = "#,##0"
 MINUTES = "#,##0"
 PCT1 = "0.0%"
 PCT2 = "0.00%"
-_HEADER = Font(name=FONT, bold=True, color="FFFFFF")
-_BOLD = Font(name=FONT, bold=True)
-_LINK = Font(name=FONT, color="1F5FA8", underline="single")
-_WRAP = Alignment(vertical="center", wrap_text=True)
+LINK_COLOUR = "#1F5FA8"
+# Page margins in inches: Excel's "Normal" top/bottom (0.75) and header/footer (0.3), so
+# the summary fits one landscape A4 page; left/right narrower (0.5) for wide tables.
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
+HEADER_FOOTER_MARGIN = 0.3
+PAPER = {"Letter": 1, "A4": 9}  # Excel's paperSize codes
+MAX_FOOTER_CHARS = 200  # Excel's limit is 255 for the whole footer, codes included
+# Characters that need :func:`clean_cell_text` (control characters XML cannot hold,
+# lone surrogates); one search per cell instead of two substitutions.
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")
+
+
+class _Worksheet(Worksheet):  # type: ignore[misc]
+    """XlsxWriter's worksheet with a fast way to stream a whole row of cells.
+
+    :meth:`write_cells` appends a row whose ``<c>`` elements :class:`Sheet` built itself
+    (see :func:`_inline`): XlsxWriter's own per-cell path costs about 10 µs a cell, far
+    more than the table itself; this one about 1 µs. It relies on how XlsxWriter streams
+    rows in ``constant_memory`` mode (one pending row in ``table``, written to ``fh`` when
+    a later row starts), which ``tests/test_report_xlsx.py`` checks by reading the file
+    back. Rows written with XlsxWriter's API (a hyperlink) go the usual way.
+
+    A carriage return is written ``&#13;``: XlsxWriter's ``_x000D_`` escape shows
+    literally in openpyxl and other readers, and a raw CR would come back as LF."""
+
+    def write_cells(self, row: int, cells: list[str], first: int, last: int,
+                    height: float | None = None) -> None:
+        """Row ``row`` (0-based) with ``cells`` (XML) spanning columns ``first``…``last``."""
+        if row > self.previous_row:  # flush the row XlsxWriter may still hold
+            self._write_single_row(row)
+        if cells:
+            self._check_dimensions(row, first)
+            self._check_dimensions(row, last)
+        attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+        self.fh.write(f'<row r="{row + 1}"{attrs}>{"".join(cells)}</row>')
+
+    @staticmethod
+    def _escape_control_characters(data: Any) -> Any:
+        # The control characters never get here (clean_cell_text replaced them); a
+        # literal ``_xHHHH_`` in the text is still escaped, so Excel does not decode it.
+        if isinstance(data, str) and "_x" in data:
+            return _ESCAPED.sub(r"_x005F\1", data)
+        return data
+
+    def _escape_data(self, data: Any) -> Any:
+        data = super()._escape_data(data)
+        if isinstance(data, str) and "\r" in data:
+            return data.replace("\r", "&#13;")
+        return data
+
+
+_XML_SPECIAL = re.compile("[&<>\r]|_x[0-9a-fA-F]{4}_")
+# Text that needs cleaning or escaping (either of the two patterns above).
+_UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff&<>\r]|_x[0-9a-fA-F]{4}_")
+_PRESERVE = ' xml:space="preserve"'  # leading or trailing blanks kept
+_SHORT = MAX_CELL_CHARS // 2  # shorter text cannot exceed Excel's limit in UTF-16 units
+_EPOCH = datetime(1899, 12, 31)
+_LEAP_BUG = datetime(1900, 3, 1)
+_COLUMN_LETTERS = [xl_col_to_name(i) for i in range(256)]
+
+
+def _escape(text: str) -> str:
+    """``text`` as XML character data: ``&<>`` escaped, CR as ``&#13;``, and a literal
+    ``_xHHHH_`` as ``_x005F_xHHHH_`` (Excel's escape of its own escape)."""
+    return _ESCAPED.sub(r"_x005F\1", text).replace("&", "&amp;").replace(
+        "<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _inline(ref: str, style: str, text: str) -> str:
+    """An inline-string ``<c>`` element; ``style`` is `` s="N"`` or empty."""
+    if _XML_SPECIAL.search(text):
+        text = _escape(text)
+    space = _PRESERVE if text and (text[0].isspace() or text[-1].isspace()) else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def excel_serial(value: datetime | date) -> float:
+    """Excel's serial day number (1900 date system) of a naive local date or time:
+    days since 1899-12-31 plus the fraction of the day, one more from 1 March 1900
+    (Excel counts the non-existent 29 February 1900)."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:  # the caller gave local time (Excel has no zones)
+        value = value.replace(tzinfo=None)
+    delta = value - _EPOCH
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return serial + 1 if value >= _LEAP_BUG else serial
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: header label, width in characters, number format ("" = text)."""
+
+    label: str
+    width: float
+    fmt: str = ""
+
+
+class Book:
+    """An XlsxWriter workbook in constant memory, with one :class:`Format` per style."""
+
+    def __init__(self, output: IO[bytes], paper: str = "A4") -> None:
+        self.wb = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.paper = paper  # the pack's paper (issue 7 §3): "A4" or "Letter"
+        self._formats: dict[tuple[Any, ...], Format] = {}
+        self._attrs: dict[tuple[Any, ...], str] = {}
+
+    def format(self, num: str = "", bold: bool = False, size: int | None = None,
+               quote: bool = False, link: bool = False, header: str = "") -> Format:
+        """The shared format of a cell style (created once per workbook); ``header`` is
+        the fill colour of a header cell (bold white text, wrapped)."""
+        key = (num, bold, size, quote, link, header)
+        cell_format = self._formats.get(key)
+        if cell_format is None:
+            props: dict[str, Any] = {"font_name": FONT}
+            if num:
+                props["num_format"] = num
+            if bold:
+                props["bold"] = True
+            if size:
+                props["font_size"] = size
+            if quote:
+                props["quote_prefix"] = True
+            if link:
+                props.update(font_color=LINK_COLOUR, underline=1, bold=False)
+            if header:
+                props.update(bold=True, font_color="#FFFFFF", bg_color=header,
+                             pattern=1, text_wrap=True, valign="vcenter")
+            cell_format = self._formats[key] = self.wb.add_format(props)
+        return cell_format
+
+    def style(self, num: str = "", bold: bool = False, size: int | None = None,
+              quote: bool = False, header: str = "") -> str:
+        """The `` s="N"`` attribute of a cell in that style ("" for the default style)."""
+        key = ("attr", num, bold, size, quote, header)
+        attr = self._attrs.get(key)
+        if attr is None:
+            if not (num or bold or size or quote or header):
+                attr = ""
+            else:
+                index = self.format(num, bold, size, quote, header=header)._get_xf_index()
+                attr = f' s="{index}"'
+            self._attrs[key] = attr
+        return attr
+
+    def close(self) -> None:
+        self.wb.close()
 
 
 def date_format(locale: Locale, with_time: bool = True) -> str:
@@ -67,132 +218,213 @@ def money_format(locale: Locale, currency: str) -> str:
     return f'#,##0.00\\ "{symbol}"'
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column: header label, width in characters, number format ("" = text)."""
-
-    label: str
-    width: float
-    fmt: str = ""
-
-
 class Sheet:
-    """One streaming sheet. Set up columns and print settings first, then write rows."""
+    """One streaming sheet. Set up columns and print settings first, then write rows
+    top to bottom (a row, once left, is on disk)."""
 
-    def __init__(self, wb: Workbook, title: str, footer: str, primary: str,
+    def __init__(self, book: Book, title: str, footer: str, primary: str,
                  columns: Sequence[Column] = (), label: str = "") -> None:
-        self.ws = wb.create_sheet(title[:31])
-        self.fill = PatternFill("solid", fgColor=primary.lstrip("#").upper())
+        self.book = book
+        self.ws: _Worksheet = book.wb.add_worksheet(title[:31], worksheet_class=_Worksheet)
+        self.fill = "#" + primary.lstrip("#").upper()
         self.columns = list(columns)
         self._formats = [c.fmt for c in self.columns]
+        self._column_styles = [book.style(c.fmt) for c in self.columns]
         self.label = label or title
         self.row = 0
         self._print_setup(footer)
-        for i, col in enumerate(self.columns, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = col.width
+        self.widths([c.width for c in self.columns])
 
     def _print_setup(self, footer: str) -> None:
         ws = self.ws
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.gridLines = False
-        ws.oddFooter.left.text = footer.replace("&", "&&")
-        ws.oddFooter.left.size = 8
-        ws.oddFooter.right.text = "&P / &N"
-        ws.oddFooter.right.size = 8
-        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        ws.hide_gridlines(1)  # shown on screen, not printed
+        ws.set_paper(PAPER.get(self.book.paper, 9))
+        ws.set_margins(**MARGINS)
+        text = footer if len(footer) <= MAX_FOOTER_CHARS else footer[:MAX_FOOTER_CHARS] + "…"
+        ws.set_header("", {"margin": HEADER_FOOTER_MARGIN})
+        ws.set_footer(f"&L&8{text.replace('&', '&&')}&R&8&P / &N",
+                      {"margin": HEADER_FOOTER_MARGIN})
 
     def widths(self, widths: Sequence[float]) -> None:
-        """Column widths for a sheet without a column list (the summary)."""
-        for i, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = width
+        """Column widths in characters (a sheet without a column list: the summary)."""
+        for i, width in enumerate(widths):
+            self.ws.set_column(i, i, width)
 
     def header(self, labels: Sequence[str] | None = None, repeat: bool = True) -> None:
-        """The header row (brand colour, white bold); repeated on every printed page."""
-        cells = []
-        for label in labels if labels is not None else [c.label for c in self.columns]:
-            cell = self._styled(self.text(label))
-            cell.font = _HEADER
-            cell.fill = self.fill
-            cell.alignment = _WRAP
-            cells.append(cell)
-        # room for two lines of a wrapped label (set before the row streams out)
-        self.ws.row_dimensions[self.row + 1].height = 30
-        if repeat:  # before the row is written: a streaming sheet writes its view first
-            self.ws.print_title_rows = f"{self.row + 1}:{self.row + 1}"
-            self.ws.freeze_panes = f"A{self.row + 2}"
-        self.ws.append(cells)
-        self.row += 1
+        """The header row (brand colour, white bold), two lines high for a wrapped
+        label; repeated on every printed page and frozen on screen."""
+        if repeat:
+            self.ws.repeat_rows(self.row)
+            self.ws.freeze_panes(self.row + 1, 0)
+        texts = list(labels if labels is not None else [c.label for c in self.columns])
+        style = self.book.style(header=self.fill)
+        quoted = self.book.style(header=self.fill, quote=True)
+        self._row([self._cell(i, text, style, quoted, "") for i, text in enumerate(texts)],
+                  len(texts) - 1, height=30)
 
     def title(self, text: str, size: int = 12) -> None:
         """A bold title line (after a blank line unless first)."""
         if self.row:
-            self.ws.append([])
             self.row += 1
-        cell = self._styled(self.text(text))
-        cell.font = Font(name=FONT, bold=True, size=size)
-        self.ws.append([cell])
-        self.row += 1
+        self._row([self._cell(0, text, self.book.style(bold=True, size=size),
+                              self.book.style(bold=True, size=size, quote=True), "")], 0)
 
     def line(self, values: Sequence[Any], formats: Sequence[str] | None = None,
              bold: bool = False, where: str = "", link: tuple[int, str] | None = None
              ) -> None:
-        """One row; ``formats[i]`` (default: the column's) is the number format;
-        ``link = (column index, url)`` makes that cell a hyperlink (the caller checked the
-        URL against the allowlist, ADVERSARIAL 4)."""
+        """One row; ``formats[i]`` (default: the column's) is the number format; None
+        leaves the cell empty. ``link = (column index, url)`` makes that cell a hyperlink
+        (the caller checked the URL against the allowlist, ADVERSARIAL 4).
+
+        The innermost loop of the workbook (one pass a cell of every ticket row), kept
+        flat: the common types (str, int, float, datetime) are written inline, anything
+        else by :meth:`_other`."""
         fmts = formats if formats is not None else self._formats
-        cells: list[Any] = []
+        if link is not None:
+            self._line_with_link(values, fmts, bold, where, link)
+            return
+        book = self.book
+        if formats is None and not bold:
+            styles = self._column_styles
+        else:
+            styles = [book.style(f, bold) for f in fmts]
+        if len(styles) < len(values):
+            styles = [*styles, *[book.style("", bold)] * (len(values) - len(styles))]
+        text_style, quoted = book.style(bold=bold), book.style(bold=bold, quote=True)
+        rn = str(self.row + 1)
+        letters = _COLUMN_LETTERS
+        cells: list[str] = []
+        append = cells.append
+        last = 0
         for i, value in enumerate(values):
-            fmt = fmts[i] if i < len(fmts) else ""
-            cell = self.cell(value, fmt, where=f"{where} column {i + 1}" if where else "")
-            if bold or (link is not None and link[0] == i):
-                cell = self._styled(cell)
-                cell.font = _BOLD
-                if link is not None and link[0] == i:
-                    # Write-only cells have no coordinate yet; openpyxl sets ``ref`` on append.
-                    cell._hyperlink = Hyperlink(ref="", target=link[1])
-                    cell.font = _LINK
-            cells.append(cell)
-        self.ws.append(cells)
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                if len(value) > _SHORT or _UNUSUAL.search(value):  # one search a cell
+                    value = self._clean(value, where, i)
+                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
+                    if _XML_SPECIAL.search(value):
+                        value = _escape(value)
+                else:
+                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
+                space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+                append(f'<c r="{letters[i]}{rn}"{style} t="inlineStr"><is><t{space}>'
+                       f"{value}</t></is></c>")
+            elif kind is int:
+                append(f'<c r="{letters[i]}{rn}"{styles[i]}><v>{value}</v></c>')
+            elif kind is float and math.isfinite(value):
+                append(f'<c r="{letters[i]}{rn}"{styles[i]}><v>{value:.16G}</v></c>')
+            elif kind is datetime:
+                append(f'<c r="{letters[i]}{rn}"{styles[i] or self._default_date(bold)}>'
+                       f"<v>{excel_serial(value):.16G}</v></c>")
+            elif value is None:
+                continue
+            else:
+                cell = self._other(i, value, styles[i], text_style, where, bold)
+                if cell is None:
+                    continue
+                append(cell)
+            last = i
+        self._row(cells, last)
+
+    def _default_date(self, bold: bool) -> str:
+        return self.book.style("yyyy-mm-dd hh:mm", bold)
+
+    def _other(self, col: int, value: Any, style: str, text_style: str, where: str,
+               bold: bool) -> str | None:
+        """A cell of a less common type: bool, Decimal, date, a non-finite float (left
+        empty, logged), anything else as its text."""
+        ref = f"{_COLUMN_LETTERS[col]}{self.row + 1}"
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{text_style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float | Decimal):
+            number = self._finite(value, where, col)
+            if number is None:
+                return None
+            shown = str(number) if isinstance(number, int) else f"{number:.16G}"
+            return f'<c r="{ref}"{style}><v>{shown}</v></c>'
+        if isinstance(value, datetime | date):
+            return (f'<c r="{ref}"{style or self._default_date(bold)}>'
+                    f"<v>{excel_serial(value):.16G}</v></c>")
+        quoted = self.book.style(bold=bold, quote=True)
+        return self._cell(col, str(value), text_style, quoted, where) if str(value) else None
+
+    def _row(self, cells: list[str], last: int, first: int = 0,
+             height: float | None = None) -> None:
+        self.ws.write_cells(self.row, cells, max(first, 0), max(last, 0), height)
         self.row += 1
 
-    def _styled(self, value: Any) -> Any:
-        """``value`` as a cell object that can carry a style."""
-        return value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
-
-    def cell(self, value: Any, fmt: str = "", where: str = "") -> Any:
-        """A typed value for :meth:`line`: text via :meth:`text`; a number or date with a
-        format as a cell; plain values as they are (openpyxl's streaming writer then uses
-        one shared cell — the fast path; the workbook's default font is :data:`FONT`)."""
-        if isinstance(value, str):
-            return self.text(value, where)
-        if value is None or not fmt:
+    def _finite(self, value: float | Decimal, where: str, col: int) -> float | None:
+        """``value`` as an int or float; None, logged, for NaN or infinity: never a
+        silently wrong number."""
+        if isinstance(value, int):
             return value
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = fmt
-        return cell
+        number = float(value)
+        if not math.isfinite(number):
+            LOG.warning("%s%s column %d: %r is not a number; cell left empty",
+                        self.label, f" {where}" if where else "", col + 1, value)
+            return None
+        return number
 
-    def text(self, value: str, where: str = "") -> Any:
-        """Untrusted text as a typed string; formula-like starts get ``quotePrefix``
-        (SPEC §8); over-long text is cut with a logged notice (ADVERSARIAL 12)."""
-        if len(value) > MAX_CELL_CHARS:
-            LOG.warning("%s%s: text of %d characters cut to %d for Excel",
-                        self.label, f" {where}" if where else "", len(value), MAX_CELL_CHARS)
+    def _cell(self, col: int, value: str, style: str, quoted: str, where: str) -> str:
+        """Untrusted text as a typed inline string, never a formula; a formula-like start
+        gets the ``quoted`` style (``quotePrefix``) so it stays text when a user edits the
+        cell (SPEC §8)."""
+        text = self._clean(value, where, col)
+        return _inline(f"{_COLUMN_LETTERS[col]}{self.row + 1}",
+                       quoted if text.startswith(FORMULA_TRIGGERS) else style, text)
+
+    def _clean(self, value: str, where: str, col: int) -> str:
+        """Untrusted text as Excel can hold it; over-long text is cut with a logged
+        notice (ADVERSARIAL 12), illegal characters replaced with one (ADVERSARIAL 8)."""
+        if len(value) <= MAX_CELL_CHARS // 2 and not _NEEDS_CLEANING.search(value):
+            return value  # the common case: too short to exceed Excel's limit, clean
+        at = f"{self.label}{f' {where}' if where else ''} column {col + 1}"
+        if len(value) > MAX_CELL_CHARS // 2 and utf16_len(value) > MAX_CELL_CHARS:
+            LOG.warning("%s: text of %d characters cut to %d for Excel", at, len(value),
+                        MAX_CELL_CHARS)
         text = clean_cell_text(value)
-        if text != value and len(value) <= MAX_CELL_CHARS:
-            LOG.warning("%s%s: characters Excel cannot hold replaced by U+FFFD", self.label,
-                        f" {where}" if where else "")
-        if not text.startswith(FORMULA_TRIGGERS) and text not in ERROR_CODES:
-            return text  # a plain string: openpyxl types it as text
-        cell = WriteOnlyCell(self.ws, value=text)
-        cell.data_type = "s"  # never a formula or an error value
-        if text.startswith(FORMULA_TRIGGERS):
-            cell.quotePrefix = True
-        return cell
+        if _NEEDS_CLEANING.search(value):
+            LOG.warning("%s: characters Excel cannot hold replaced by U+FFFD", at)
+        return text
+
+    def _line_with_link(self, values: Sequence[Any], fmts: Sequence[str], bold: bool,
+                        where: str, link: tuple[int, str]) -> None:
+        """A row with a hyperlink, written through XlsxWriter's API (which records the
+        link's relationship); the cells as :meth:`line` writes them."""
+        ws, book, row = self.ws, self.book, self.row
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            num = fmts[i] if i < len(fmts) else ""
+            if isinstance(value, bool):
+                ws.write_boolean(row, i, value, book.format(bold=bold) if bold else None)
+            elif isinstance(value, int | float | Decimal):
+                number = self._finite(value, where, i)
+                if number is not None:
+                    ws.write_number(row, i, number,
+                                    book.format(num, bold) if num or bold else None)
+            elif isinstance(value, datetime | date):
+                ws.write_datetime(row, i, value, book.format(num or "yyyy-mm-dd hh:mm", bold))
+            else:
+                text = self._clean(str(value), where, i)
+                quote = text.startswith(FORMULA_TRIGGERS)
+                if i == link[0]:
+                    style = book.format(link=True, quote=quote)
+                    # XlsxWriter refuses a URL over Excel's 2,079 characters (or the 65,531st
+                    # link of a sheet) with a warning and writes nothing: then the text alone.
+                    if ws.write_url(row, i, link[1], style, text) >= 0:
+                        continue
+                else:
+                    style = book.format(bold=bold, quote=quote) if bold or quote else None
+                ws.write_string(row, i, text, style)
+        self.row += 1
 
     def filter(self, header_row: int, last_row: int) -> None:
-        """An autofilter over the table whose header is ``header_row``."""
-        last = get_column_letter(max(len(self.columns), 1))
-        self.ws.auto_filter.ref = f"A{header_row}:{last}{max(last_row, header_row)}"
+        """An autofilter over the table whose header is ``header_row`` (1-based, like
+        ``last_row``)."""
+        last = max(len(self.columns), 1) - 1
+        self.ws.autofilter(header_row - 1, 0, max(last_row, header_row) - 1, last)
