@@ -19,6 +19,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from typing import Any, TextIO
 
 from qbr.errors import QbrError
 
+LOG = logging.getLogger("qbr.batch")
 STATE_DIR = ".qbr"
 LOCK_NAME = ".qbr-batch.lock"
 TMP_SUFFIX = ".qbr-tmp"
@@ -222,7 +224,28 @@ def write_pair(out_dir: Path, stem: str, documents: dict[str, bytes],
         roll_back(out_dir, stem)
         raise DestinationError(_write_message(out_dir / f"{stem}.pdf", exc)) from None
     _discard(out_dir, [{"backup": f["backup"]} for f in files])
+    remove_stale_internal(out_dir, stem, documents)
     return written
+
+
+INTERNAL_SUFFIXES = ("_internal.pdf", "_internal.xlsx")
+
+
+def remove_stale_internal(out_dir: Path, stem: str, documents: dict[str, bytes]) -> None:
+    """Delete ``<stem>_internal.pdf`` / ``.xlsx`` left by an earlier ``--internal`` run
+    when this run wrote none (issue 7 §2): the MSP-wide appendix must not sit next to a
+    newer client pack, where it would be mailed with it by mistake. A file that cannot
+    be removed is logged, never fatal (the client's pair is already committed)."""
+    for suffix in INTERNAL_SUFFIXES:
+        if suffix in documents:
+            continue
+        stale = out_dir / f"{stem}{suffix}"
+        try:
+            if stale.is_file():
+                stale.unlink()
+                LOG.info("removed %s from an earlier --internal run", stale)
+        except OSError as exc:
+            LOG.warning("could not remove the stale internal file %s: %s", stale, exc)
 
 
 def _write_temp(final: Path, data: bytes) -> str:

@@ -96,6 +96,19 @@ def test_internal_appendix_only_on_request(tmp_path: Path) -> None:
     assert "tickets.csv" in cells and 5 in cells  # the whole file: 5 rows read
 
 
+def test_a_run_without_internal_removes_the_earlier_internal_files(tmp_path: Path) -> None:
+    """Issue 7 §2: after ``--internal`` then a plain run, only the client's pair is left in
+    the folder; an MSP-wide appendix next to a newer pack could be mailed with it."""
+    _twins(tmp_path)
+    cfg = api.load(tmp_path / "qbr.toml")
+    api.report(cfg, "nord", "2026Q3", tmp_path / "o", as_of=AS_OF,
+               options=api.RenderOptions(internal=True))
+    assert (tmp_path / "o" / "nord_2026Q3_internal.pdf").is_file()
+    api.report(cfg, "nord", "2026Q3", tmp_path / "o", as_of=AS_OF)
+    left = sorted(p.name for p in (tmp_path / "o").iterdir() if not p.name.startswith("."))
+    assert left == ["nord_2026Q3.pdf", "nord_2026Q3.xlsx"]
+
+
 def test_batch_passes_the_render_options_to_its_workers(tmp_path: Path) -> None:
     """``batch --internal`` writes the internal pair next to each client's pair, through
     the workers and the pair commit; switching the option off re-renders (the options are

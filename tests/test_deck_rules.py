@@ -65,3 +65,20 @@ def test_excluded_and_reopened_counts_reach_summary_and_method() -> None:
     assert "excluded tickets (listed with reason) 2" in text  # the method page, always
     assert "closed without a close time (counted as open) 0" in text
     assert "the time it sat resolved before the reopen is not counted" in text
+
+
+def test_a_tile_names_what_the_other_misses_are_in_the_packs_language() -> None:
+    """Review: "(+2 weitere)" left the reader guessing; the rest is said in words.
+    Objective 96 %: P1 1 of 7 met late (85.7 %), P2 1 of 10 (90 %), P3 1 of 20 (95 %) all
+    miss it; worst first is P1 (1/7 = 0.143 > 1/10 > 1/20), then 2 other priorities."""
+    pack = make_pack(objective_pct=96.0, locale="de_DE")
+    metrics = dict(pack.metrics)
+    block = {key: {"attainment_pct": 100.0 * (n - 1) / n, "met": n - 1, "breached": 1,
+                   "target_minutes": 60} for key, n in (("P1", 7), ("P2", 10), ("P3", 20))}
+    metrics["response"] = {**metrics["response"], **block}
+    pack = dataclasses.replace(pack, metrics=metrics)
+    german = {t.key: t for t in tiles(pack, formatters_for(pack))}["response"]
+    assert german.reason == "P1: 1 von 7 zu spät; 2 weitere Prioritäten verfehlt"
+    pack = dataclasses.replace(pack, locale="en_GB")
+    english = {t.key: t for t in tiles(pack, formatters_for(pack))}["response"]
+    assert english.reason == "P1: 1 of 7 late; 2 other priorities missed"

@@ -73,7 +73,8 @@ def render_pack(pack: Pack, out_dir: Path, template_dirs: Iterable[Path] = (), *
     files untouched. ``template_dirs`` are ``--template-dir`` layers, highest priority
     first. With ``internal``, the MSP-only appendix is written as separate files
     ``<stem>_internal.pdf`` / ``.xlsx`` (issue 7 §2), never into the client's files.
-    Returns the paths written, the client's PDF and XLSX first."""
+    Without ``internal``, such files left by an earlier run are removed. Returns the
+    paths written, the client's PDF and XLSX first."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_stem(pack.client_key, pack.quarter)
@@ -87,4 +88,8 @@ def render_pack(pack: Pack, out_dir: Path, template_dirs: Iterable[Path] = (), *
         outputs.append((out_dir / f"{stem}_internal.xlsx", internal_workbook_bytes(pack, fmt)))
     for path, data in outputs:
         write_atomic(path, data)
+    if not internal:  # never leave an earlier run's MSP-only files next to this pack
+        from qbr.batchio import remove_stale_internal
+
+        remove_stale_internal(out_dir, stem, {})
     return tuple(path for path, _data in outputs)

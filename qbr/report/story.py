@@ -232,8 +232,11 @@ def tiles(pack: Pack, fmt: Formatters) -> list[Tile]:
             reason = _("%(prio)s: %(b)s of %(n)s late") % {
                 "prio": worst.priority, "b": fmt.number(worst.breached),
                 "n": fmt.number(worst.measured)}
-            if len(own) > 1:
-                reason += " " + _("(+%(n)s more)") % {"n": len(own) - 1}
+            if len(own) > 1:  # in words, not "(+N)": the reader must know N of what
+                more = len(own) - 1
+                reason += fmt.translations.ngettext(
+                    "; %(n)s other priority missed", "; %(n)s other priorities missed", more
+                ) % {"n": fmt.number(more)}
         if pack.objective_pct is None:
             status = "none"
         target = _("No attainment objective") if pack.objective_pct is None else \

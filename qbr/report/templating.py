@@ -11,20 +11,25 @@ Templates are looked up in layers, first match wins:
 layers are MSP-editable, so every environment is a :class:`SandboxedEnvironment`
 (ADVERSARIAL 5); ``autoescape=True`` for every name — ``.html.j2`` and ``.css``
 included — and ``StrictUndefined`` so a typo fails instead of printing nothing. One
-environment per render; nothing is global.
+environment per render; the only thing shared between renders is the compiled code of
+each template (:class:`MemoryBytecodeCache`, keyed by name and source checksum, so an
+edited template is compiled again): compiling the deck's templates cost more than
+rendering them (issue 7 §5).
 """
 
 from __future__ import annotations
 
 import gettext
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -85,6 +90,41 @@ def always_autoescape(_name: str | None) -> bool:
     return True
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in process memory, shared by every environment.
+
+    Jinja keys a bucket by the template's name and file name and checks the source's
+    checksum before using it, so a changed template (or an override with the same name
+    in another layer) is compiled afresh. Every environment here is built with the same
+    options, so the generated code is interchangeable between them. Bounded: at most
+    ``max_entries`` templates, the oldest dropped first."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._max = max_entries
+        self._store: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        with self._lock:
+            self._store[bucket.key] = data
+            while len(self._store) > self._max:
+                self._store.pop(next(iter(self._store)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._store.clear()
+
+
+BYTECODE_CACHE = MemoryBytecodeCache()
+
+
 def make_environment(
     layers: tuple[Path, ...],
     translations: gettext.NullTranslations,
@@ -106,6 +146,7 @@ def make_environment(
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=BYTECODE_CACHE,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters)
