@@ -40,7 +40,13 @@ from qbr.batchio import (
     verified,
     write_pair,
 )
-from qbr.batchprep import cpu_seconds, precompute, warm_renderer
+from qbr.batchprep import (
+    cpu_seconds,
+    precompile_templates,
+    precompute,
+    render_child_peak_mb,
+    warm_renderer,
+)
 from qbr.batchrender import BudgetExceeded, RenderOptions, TemplateFailure, render_documents
 from qbr.config import Config, load_config
 from qbr.errors import QbrError
@@ -237,6 +243,7 @@ def run_job(job: Job) -> dict[str, Any]:
     outcome["worker_pid"] = os.getpid()
     outcome["worker_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+    outcome["render_peak_rss_mb"] = render_child_peak_mb()
     return outcome
 
 
@@ -384,6 +391,7 @@ def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
     phases = {} if phases is None else phases
     clock = time.monotonic()
     _prepare_renderer()  # WeasyPrint, fonts, matplotlib once in the parent (inherited)
+    precompile_templates(loaded.template_dirs, loaded.config.brand.folder)
     phases["warm"] = round(time.monotonic() - clock, 3)
     own = executor is None
     phases["quarter"] = 0.0

@@ -14,8 +14,10 @@ import io
 import logging
 import resource
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
 
 from qbr.metrics import Engine
 from qbr.quarters import Quarter
@@ -76,9 +78,52 @@ def warm_renderer() -> None:
         log.debug("renderer warm-up failed: %s", exc)
 
 
+def precompile_templates(template_dirs: Sequence[Path], brand_folder: Path | None) -> int:
+    """Compile every HTML and CSS template of the layers a batch renders with, so that
+    the report layer's shared cache of compiled templates (if it keeps one) is filled
+    before workers fork: under a render budget each client renders in a fresh child,
+    which would otherwise compile the deck's templates again for every client. Returns
+    how many compiled; a template that does not compile is left for the render to report
+    (as the client's template failure). Compiling runs no template code. Without such a
+    cache (``make_environment`` sets no ``bytecode_cache``) nothing is done."""
+    import gettext
+
+    from qbr.report.pdf import template_filters
+    from qbr.report.templating import make_environment, template_layers
+
+    class _Stub:  # filter names only: compiled code looks filters up when it runs
+        def __getattr__(self, name: str) -> Callable[..., str]:
+            return lambda *args, **kw: ""
+
+    layers = template_layers(template_dirs, brand_folder)
+    env = make_environment(layers, gettext.NullTranslations(),
+                           template_filters(cast(Any, _Stub())))
+    if env.bytecode_cache is None:  # nothing outlives one render: compiling would be waste
+        return 0
+    done = 0
+    # The names a render loads ("pack.html", "sections/…"); "default:…" aliases only
+    # matter to an override that extends the default, and compile on first use.
+    for name in env.list_templates(extensions=("html", "css")):
+        if ":" in name:
+            continue
+        try:
+            env.get_template(name)
+            done += 1
+        except Exception as exc:  # reported by the render, per client
+            log.debug("template %s not precompiled: %s", name, exc)
+    return done
+
+
 def cpu_seconds() -> float:
     """CPU seconds (user + system) of this process and of its waited-for children (the
     render-budget processes), since the process started."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def render_child_peak_mb() -> float:
+    """Peak resident memory (MB) of the largest render-budget child this process has
+    waited for; it counts the pages inherited from the worker, so it is the memory of
+    the worker while it rendered (0 without a budget: the render runs in the worker)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)  # KiB
