@@ -40,7 +40,14 @@ from qbr.batchio import (
     verified,
     write_pair,
 )
-from qbr.batchrender import RenderOptions, TemplateFailure, render_documents
+from qbr.batchprep import (
+    cpu_seconds,
+    precompile_templates,
+    precompute,
+    render_child_peak_mb,
+    warm_renderer,
+)
+from qbr.batchrender import BudgetExceeded, RenderOptions, TemplateFailure, render_documents
 from qbr.config import Config, load_config
 from qbr.errors import QbrError
 from qbr.ingest import Dataset, load_dataset, read_source, source_label
@@ -192,9 +199,11 @@ _LOADED: dict[str, tuple[Loaded, Engine]] = {}
 
 
 def _init_worker(token: str, loaded: Loaded) -> None:
-    """Pool initializer: the parent's loaded inputs (inherited on fork, else unpickled
-    once per worker)."""
-    _LOADED[token] = (loaded, Engine(loaded.config, loaded.dataset))
+    """Pool initializer: the parent's loaded inputs. A forked worker inherits them with
+    the engine and its precomputed quarters (nothing to do); a spawned one unpickles
+    ``loaded`` once and builds its engine."""
+    if token not in _LOADED:
+        _LOADED[token] = (loaded, Engine(loaded.config, loaded.dataset))
 
 
 def _loaded_for(job: Job) -> tuple[Loaded, Engine]:
@@ -211,10 +220,13 @@ def run_job(job: Job) -> dict[str, Any]:
     """One client's pack: skipped, written, or failed with a one-line reason. Never
     raises for the client's data, template or destination; a bug is ``internal``."""
     started = time.monotonic()
+    cpu = cpu_seconds()
     outcome: dict[str, Any] = {"client": job.client, "quarter": job.quarter, "files": [],
                                "config_sha256": job.config_sha256, "inputs_sha256": None}
     try:
         outcome.update(_render_job(job))
+    except BudgetExceeded as exc:  # the client's content, not a bug (README "Scheduling")
+        outcome.update(status="failed", failure="budget", reason=str(exc))
     except DestinationError as exc:
         outcome.update(status="failed", failure="destination", reason=str(exc))
     except TemplateFailure as exc:
@@ -227,9 +239,11 @@ def run_job(job: Job) -> dict[str, Any]:
         if os.environ.get("QBR_DEBUG"):  # tracebacks only on request (README)
             outcome["traceback"] = traceback.format_exc()
     outcome["duration_s"] = round(time.monotonic() - started, 3)
+    outcome["cpu_s"] = round(cpu_seconds() - cpu, 3)  # worker + its render-budget child
     outcome["worker_pid"] = os.getpid()
     outcome["worker_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+    outcome["render_peak_rss_mb"] = render_child_peak_mb()
     return outcome
 
 
@@ -237,16 +251,21 @@ def _render_job(job: Job) -> dict[str, Any]:
     from qbr.packbuilder import build_pack
     from qbr.report import output_stem
 
+    t0 = time.monotonic()
     loaded, engine = _loaded_for(job)
     if job.client in loaded.blocked:
         raise QbrError(loaded.blocked[job.client])
     out = Path(job.out_dir)
+    t1 = time.monotonic()
+    # The pack is the input fingerprint (every number, row and note it shows): building
+    # it costs ~0.05 s of the ~1-4 s a render takes, so the skip check stays exact.
     pack = build_pack(loaded.config, loaded.dataset, engine, job.client,
                       parse_quarter(job.quarter, loaded.config.fiscal_year_start),
                       loaded.as_of)
     inputs_sha = hashlib.sha256(repr(pack).encode()).hexdigest()
     stem = output_stem(job.client, job.quarter)
-    result: dict[str, Any] = {"inputs_sha256": inputs_sha}
+    phases = {"load": round(t1 - t0, 3), "build": round(time.monotonic() - t1, 3)}
+    result: dict[str, Any] = {"inputs_sha256": inputs_sha, "phases_s": phases}
     entry = read_manifest(out, stem)
     same = entry is not None and entry.get("inputs_sha256") == inputs_sha and \
         entry.get("config_sha256") == job.config_sha256
@@ -254,11 +273,16 @@ def _render_job(job: Job) -> dict[str, Any]:
         assert entry is not None
         return {**result, "status": "unchanged", "reason": "inputs, config and templates "
                 "unchanged since the last run", "files": _files(out, entry["files"])}
-    written = write_pair(out, stem, render_documents(pack, loaded.template_dirs, job.options),
+    t2 = time.monotonic()
+    docs = render_documents(pack, loaded.template_dirs, job.options)
+    t3 = time.monotonic()
+    phases["render"] = round(t3 - t2, 3)
+    written = write_pair(out, stem, docs,
                          {"inputs_sha256": inputs_sha, "config_sha256": job.config_sha256,
                           "quarter": job.quarter, "as_of": job.as_of,
                           "qbr_version": __version__, "client": job.client,
                           "sources": loaded.feeds.get(job.client, [])})
+    phases["write"] = round(time.monotonic() - t3, 3)
     why = "forced" if job.force else "first run" if entry is None else \
         "inputs, config or templates changed" if not same else "previous files missing"
     return {**result, "status": "written", "reason": why,
@@ -318,11 +342,15 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
     out = prepare_out_dir(out_dir).resolve()
     layers = tuple(Path(d).resolve() for d in template_dirs)
     with output_lock(out):
+        clock = time.monotonic()
         recovered = recover(out)
         for line in recovered:
             log.warning("%s", line)
+        phases = {"recover": round(time.monotonic() - clock, 3)}
+        clock = time.monotonic()
         config_path = str(Path(config.file).resolve())
         loaded = load_isolated(config, config_path, as_of, layers, out, use_cache)
+        phases["load"] = round(time.monotonic() - clock, 3)
         opts = options or RenderOptions()
         cfg_sha = config_fingerprint(config, layers, opts)
         token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
@@ -330,7 +358,8 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
                         loaded.as_of.isoformat(), tuple(str(d) for d in layers), opts,
                         use_cache)
                     for k in keys]
-        outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress)
+        outcomes = _execute(job_list, loaded, token, jobs, fail_fast, executor, progress,
+                            phases)
         doc = {
             "schema": SCHEMA, "qbr_version": __version__, "quarter": quarter,
             "quarters": sorted(set(quarters.values())),
@@ -342,7 +371,7 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
                         for s in config.sources],
             "jobs": jobs or os.cpu_count() or 1,
             "executor": "local" if executor is None else type(executor).__name__,
-            "recovered": recovered,
+            "recovered": recovered, "phases_s": phases,
             "counts": _counts(outcomes), "clients": outcomes,
         }
         doc["exit_code"] = BatchRun(doc, None).exit_code
@@ -357,15 +386,27 @@ def _counts(outcomes: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
-             fail_fast: bool, executor: Executor | None,
-             progress: Progress | None) -> list[dict[str, Any]]:
-    _prepare_renderer()  # import WeasyPrint once in the parent; forked workers inherit it
+             fail_fast: bool, executor: Executor | None, progress: Progress | None,
+             phases: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    phases = {} if phases is None else phases
+    clock = time.monotonic()
+    _prepare_renderer()  # WeasyPrint, fonts, matplotlib once in the parent (inherited)
+    precompile_templates(loaded.template_dirs, loaded.config.brand.folder)
+    phases["warm"] = round(time.monotonic() - clock, 3)
     own = executor is None
+    phases["quarter"] = 0.0
     if executor is None:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list) or 1))
         method = "fork" if "fork" in _start_methods() else "spawn"
+        if method == "fork":  # workers inherit the engine with every quarter computed
+            engine = Engine(loaded.config, loaded.dataset)
+            wanted = {parse_quarter(j.quarter, loaded.config.fiscal_year_start)
+                      for j in job_list}
+            phases["quarter"] = round(precompute(engine, wanted, loaded.as_of), 3)
+            _LOADED[token] = (loaded, engine)
         executor = ProcessPoolExecutor(workers, mp_context=get_context(method),
                                        initializer=_init_worker, initargs=(token, loaded))
+    clock = time.monotonic()
     # A sliding window keeps a few jobs queued per worker, so --fail-fast stops soon and
     # a cluster is not flooded; ``jobs`` bounds it for an external executor too.
     window = 2 * (jobs or os.cpu_count() or 1) if own or jobs else 64
@@ -388,6 +429,8 @@ def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
+            _LOADED.pop(token, None)  # the parent's copy; a long-lived caller keeps no data
+        phases["jobs"] = round(time.monotonic() - clock, 3)
     return [results.get(j.client) or _not_run(j) for j in job_list]
 
 
@@ -417,8 +460,7 @@ def _start_methods() -> list[str]:
 
 
 def _prepare_renderer() -> None:
-    from qbr.api import _renderer
-    _renderer()
+    warm_renderer()
 
 
 def _write_report(out: Path, doc: dict[str, Any]) -> BatchRun:

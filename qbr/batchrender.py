@@ -20,6 +20,13 @@ class TemplateFailure(QbrError):
     exit_code = 78
 
 
+class BudgetExceeded(QbrError):
+    """A client's render took longer or needed more memory than ``--render-timeout`` and
+    its memory cap allow (ADVERSARIAL 7). In a batch this is the client's own failure
+    (``failure = "budget"``, exit 1): its content is too large or hostile for the
+    budget, not a bug in qbr."""
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     """How packs are written (issue 7): ``internal`` adds the MSP-only appendix files;
@@ -45,7 +52,7 @@ def render_documents(pack: Pack, template_dirs: Sequence[Path],
     the MSP-only appendix never goes into the client's files). Nothing is written here.
     With a budget the render runs in a child process (:mod:`qbr.report.budget`). A
     template problem is a :class:`TemplateFailure` naming the template and line."""
-    from qbr.report.budget import run_with_budget
+    from qbr.report.budget import RenderBudgetError, run_with_budget
 
     opts = options or RenderOptions()
 
@@ -55,8 +62,13 @@ def render_documents(pack: Pack, template_dirs: Sequence[Path],
         except TemplateFailure as exc:  # returned, so the kind survives the child process
             return str(exc)
 
-    result = run_with_budget(one, pack.client_key, opts.budget_seconds,
-                             opts.budget_memory_mb)
+    try:
+        result = run_with_budget(one, pack.client_key, opts.budget_seconds,
+                                 opts.budget_memory_mb)
+    except RenderBudgetError as exc:
+        cap = f", {opts.budget_memory_mb} MB" if opts.budget_memory_mb else ""
+        raise BudgetExceeded(f"{exc} (budget: --render-timeout {opts.budget_seconds:g} s"
+                             f"{cap})") from None
     if isinstance(result, str):
         raise TemplateFailure(result)
     return result
