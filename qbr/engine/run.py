@@ -20,9 +20,16 @@ import pandas as pd
 from qbr.config import Client, Config
 from qbr.engine.aggregate import client_summaries
 from qbr.engine.columns import NAT, Columns, build_columns
+from qbr.engine.subset import client_config, client_frames
 from qbr.engine.tickets import STATE_NAMES, UNCLASSIFIED, TicketResults, evaluate_quarter
 from qbr.engine.uptime import UptimeResults, evaluate_uptime
-from qbr.frames import Frames, frames_from_records
+from qbr.frames import (
+    Frames,
+    frames_from_records,
+    maintenance_records,
+    monitor_records,
+    unmonitored_records,
+)
 from qbr.pack import Measure, OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.sla import TicketSla
@@ -88,11 +95,19 @@ class QuarterRun:
 class VectorEngine:
     """Computes client quarters from one dataset and config, column-wise."""
 
-    def __init__(self, config: Config, dataset: Any) -> None:
-        self.config = config
+    def __init__(self, config: Config, dataset: Any,
+                 clients: Sequence[str] | None = None) -> None:
+        """With ``clients`` (config keys), only those clients' rows are evaluated: the
+        single-client path of ``qbr report`` and ``qbr metrics --client`` (see
+        :mod:`qbr.engine.subset`); their results equal the whole portfolio's."""
         self.dataset = dataset
-        self.frames = dataset_frames(dataset)
-        self.cols: Columns = build_columns(config, self.frames)
+        if clients is None:
+            self.config = config
+            self.frames = dataset_frames(dataset)
+        else:
+            self.config = client_config(config, clients)
+            self.frames = client_frames(dataset_frames(dataset), clients)
+        self.cols: Columns = build_columns(self.config, self.frames)
         self._runs: dict[tuple[Quarter, datetime], QuarterRun] = {}
         self._rejected: dict[str, int] = {}
         for r in getattr(dataset, "rejections", ()):
@@ -137,18 +152,30 @@ class VectorEngine:
                       monitors: list[MonitorUptime]) -> list[MonitorUptime]:
         """One client's monitors with their window intervals (UTC), which the pack's
         incident list clips outages to. The column-wise pass computes only the window's
-        length; a client has few monitors, so the scalar rule lays out its intervals."""
+        length; a client has few monitors, so the scalar rule lays out its intervals from
+        that client's rows of the frames (never from record tuples, which a columnar
+        ingest does not build)."""
         from qbr.maintenance import scheduled_maintenance
 
         if not monitors:
             return monitors
         bounds = quarter.bounds(client.timezone)
-        windows = [*(w for w in self.dataset.maintenance if w.client == client.key),
+        windows = [*maintenance_records(_client_rows(self.frames.maintenance, client.key)),
                    *scheduled_maintenance(client, bounds[0], bounds[1], self.config.file)]
-        records = {m.monitor: m for m in self.dataset.monitors if m.client == client.key}
+        spans = unmonitored_records(_client_rows(self.frames.unmonitored, client.key))
+        records = {m.monitor: m
+                   for m in monitor_records(_client_rows(self.frames.monitors, client.key))}
         return [replace(u, window=tuple(monitor_window(records[u.monitor], bounds, as_of,
-                                                       windows)))
+                                                       windows, spans)))
                 if u.monitor in records else u for u in monitors]
+
+
+def _client_rows(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of one client (a small frame: monitors, maintenance, unmonitored)."""
+    if not len(frame):
+        return frame
+    rows: pd.DataFrame = frame[frame["client"].to_numpy(dtype=object) == key]
+    return rows
 
 
 def _monitors(up: UptimeResults, key: str, tier_guarantee: float | None
