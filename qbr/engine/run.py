@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
@@ -30,6 +31,7 @@ from qbr.frames import (
     monitor_records,
     unmonitored_records,
 )
+from qbr.model import Maintenance, Monitor, Unmonitored
 from qbr.pack import Measure, OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.sla import TicketSla
@@ -136,17 +138,20 @@ class VectorEngine:
         run = self.run(quarter, as_of)
         ci = self.cols.clients.index(key)
         positions = run.by_client[ci]
-        monitors, mrows = _monitors(run.uptime, key, tier.uptime_guarantee_pct)
-        monitors = self._with_windows(client, quarter, as_of, monitors)
+        plain, mrows = _monitors(run.uptime, key, tier.uptime_guarantee_pct)
         tickets_c, response, resolution = run.summaries[key]
-        entry = _entry(client, tier, (), monitors, tickets_c["rejected"],
+        # The entry needs each window's length only (the column-wise pass); the window
+        # intervals, which only a pack's incident list reads, are laid out on first use.
+        entry = _entry(client, tier, (), plain, tickets_c["rejected"],
                        as_of >= quarter.bounds(client.timezone)[1],
                        blocks=(tickets_c, response, resolution))
         rows: LazyRows[TicketRow] = LazyRows(
             lambda: ticket_rows(self.frames, run.tickets, positions, self.cols))
         outages: LazyRows[OutageRow] = LazyRows(
             lambda: _outage_rows(run.uptime, mrows, as_of))
-        return ClientQuarter(client, quarter, entry, rows, tuple(monitors), outages)
+        monitors: LazyRows[MonitorUptime] = LazyRows(
+            lambda: self._with_windows(client, quarter, as_of, plain))
+        return ClientQuarter(client, quarter, entry, rows, monitors, outages)
 
     def _with_windows(self, client: Client, quarter: Quarter, as_of: datetime,
                       monitors: list[MonitorUptime]) -> list[MonitorUptime]:
@@ -160,22 +165,30 @@ class VectorEngine:
         if not monitors:
             return monitors
         bounds = quarter.bounds(client.timezone)
-        windows = [*maintenance_records(_client_rows(self.frames.maintenance, client.key)),
+        records, maintenance, spans = self._uptime_records.get(client.key, ({}, [], []))
+        windows = [*maintenance,
                    *scheduled_maintenance(client, bounds[0], bounds[1], self.config.file)]
-        spans = unmonitored_records(_client_rows(self.frames.unmonitored, client.key))
-        records = {m.monitor: m
-                   for m in monitor_records(_client_rows(self.frames.monitors, client.key))}
         return [replace(u, window=tuple(monitor_window(records[u.monitor], bounds, as_of,
                                                        windows, spans)))
                 if u.monitor in records else u for u in monitors]
 
+    @cached_property
+    def _uptime_records(self) -> dict[str, tuple[dict[str, Monitor], list[Maintenance],
+                                                 list[Unmonitored]]]:
+        """client key → (its monitors by name, maintenance windows, unmonitored spans) as
+        records, converted once for all clients (a few per client, never per ticket)."""
+        out: dict[str, tuple[dict[str, Monitor], list[Maintenance], list[Unmonitored]]] = {}
 
-def _client_rows(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The rows of one client (a small frame: monitors, maintenance, unmonitored)."""
-    if not len(frame):
-        return frame
-    rows: pd.DataFrame = frame[frame["client"].to_numpy(dtype=object) == key]
-    return rows
+        def of(key: str) -> tuple[dict[str, Monitor], list[Maintenance], list[Unmonitored]]:
+            return out.setdefault(key, ({}, [], []))
+
+        for m in monitor_records(self.frames.monitors):
+            of(m.client)[0][m.monitor] = m
+        for w in maintenance_records(self.frames.maintenance):
+            of(w.client)[1].append(w)
+        for u in unmonitored_records(self.frames.unmonitored):
+            of(u.client)[2].append(u)
+        return out
 
 
 def _monitors(up: UptimeResults, key: str, tier_guarantee: float | None
