@@ -121,7 +121,9 @@ class VectorEngine:
         key = (quarter, as_of)
         if key not in self._runs:
             res = evaluate_quarter(self.config, self.frames, self.cols, quarter, as_of)
-            order = np.argsort(res.client, kind="stable")
+            # small unsigned keys get numpy's radix sort (500 clients: one linear pass)
+            small = np.uint16 if len(self.cols.clients) < 0xFFFF else np.int64
+            order = np.argsort(res.client.astype(small), kind="stable")
             cuts = np.searchsorted(res.client[order], np.arange(len(self.cols.clients) + 1))
             by_client = {i: order[cuts[i]:cuts[i + 1]] for i in range(len(self.cols.clients))}
             self._runs[key] = QuarterRun(

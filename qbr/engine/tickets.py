@@ -251,11 +251,16 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     stops = _pause_table(config, cols)[client[s_t], np.maximum(s_st, 0)] & (s_st >= 0)
     stops |= done  # done-then-reopened time is subtracted like a pause (§3a)
     cut = end["resolution"][s_t]
-    a, b = np.minimum(s_at, cut)[stops], np.minimum(nxt, cut)[stops]
-    held = table.seconds(spec["resolution"][s_t[stops]], a, b)
-    pause = np.bincount(s_t[stops], weights=held, minlength=n)
+    a, b = np.minimum(s_at, cut), np.minimum(nxt, cut)
+    # Held intervals that end by the cut contribute nothing (typically the resolved and
+    # closed rows of a finished ticket): only the rest are looked up (adding zeros to
+    # the sums below would not change them).
+    stops &= b > a
+    a, b, stop_t = a[stops], b[stops], s_t[stops]
+    held = table.seconds(spec["resolution"][stop_t], a, b)
+    pause = np.bincount(stop_t, weights=held, minlength=n)
     in_done = done[stops]
-    reopened_s = np.bincount(s_t[stops][in_done], weights=held[in_done], minlength=n)
+    reopened_s = np.bincount(stop_t[in_done], weights=held[in_done], minlength=n)
     history_system = cols.t_history[rows]
     reported = cols.t_reported_pause[rows]
     vendor = ~history_system & ~np.isnan(reported)
