@@ -81,3 +81,23 @@ def test_subset_engine_on_a_client_without_rows_gives_an_empty_quarter() -> None
     cq = engine.client_quarter("hudson", Quarter(2026, 1), datetime(2026, 4, 6, tzinfo=UTC))
     assert cq.entry["tickets"]["total"] == 0
     assert tuple(cq.tickets) == ()
+
+
+def test_an_engine_with_a_cached_run_pickles_and_answers_the_same(
+        inputs: api.Inputs) -> None:
+    # The batch parent computes the portfolio's quarter once and hands the engine to its
+    # workers: the cached run must survive pickling (no closures, no per-ticket objects).
+    import pickle
+
+    config, as_of = inputs.config, inputs.as_of
+    quarter = parse_quarter("2026Q3", config.fiscal_year_start)
+    engine = VectorEngine(config, inputs.dataset)
+    engine.run(quarter, as_of)
+    copy = pickle.loads(pickle.dumps(engine))
+    assert (quarter, as_of) in copy._runs
+    for key in config.clients:
+        a = copy.client_quarter(key, quarter, as_of)
+        b = engine.client_quarter(key, quarter, as_of)
+        assert a.entry == b.entry, key
+        assert tuple(a.tickets) == tuple(b.tickets), key
+        assert tuple(a.monitors) == tuple(b.monitors), key
