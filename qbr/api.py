@@ -10,6 +10,7 @@ plain result; none prints. Errors a user can fix are :class:`qbr.errors.QbrError
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from qbr.batchrender import RenderOptions as RenderOptions  # re-exported for ca
 from qbr.batchrender import render_documents
 from qbr.calibrate import MIN_TICKETS, calibrate_document
 from qbr.config import Config, load_config
+from qbr.engine.subset import client_frames
 from qbr.errors import QbrError, SystemDependencyError, UsageError
 from qbr.explain import Explanation, find_and_explain
 from qbr.figures import figures_document
@@ -287,7 +289,28 @@ def explain(config: Config, client: str, ticket: str, quarter: str | None = None
     client_keys(config, client)
     q = parse_quarter(quarter, config.fiscal_year_start) if quarter else None
     run = inputs or load_inputs(config, as_of, use_cache)
-    return find_and_explain(config, run.dataset, client, ticket, q, run.as_of)
+    return find_and_explain(config, _client_dataset(run.dataset, client), client, ticket, q,
+                            run.as_of)
+
+
+def _client_dataset(dataset: Dataset, client: str) -> Dataset:
+    """The dataset with only ``client``'s tickets and their status events: explaining one
+    ticket converts these rows to records, and a portfolio's million tickets and five
+    million events would take minutes (see qbr.engine.subset). Explain reads tickets and
+    events only; the other record tuples are not carried over."""
+    if not isinstance(dataset, Dataset):  # records given directly (tests): already small
+        return dataset
+    # Kept per loaded dataset, so a script explaining many tickets converts them once.
+    views = _CLIENT_VIEWS.setdefault(dataset, {})
+    if client not in views:
+        views[client] = Dataset(client_frames(dataset.frames, [client]), dataset.files,
+                                dataset.rejections, dataset.warnings,
+                                last_seen=dataset.last_seen)
+    return views[client]
+
+
+_CLIENT_VIEWS: weakref.WeakKeyDictionary[Dataset, dict[str, Dataset]] = \
+    weakref.WeakKeyDictionary()
 
 
 # ------------------------------------------------------------------------- figures
