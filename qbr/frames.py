@@ -219,3 +219,32 @@ def ticket_records(frame: pd.DataFrame) -> list[Ticket]:
             source=Provenance(row["source_file"], int(row["source_row"])),
             excluded_reason=_text(row["excluded_reason"])))
     return out
+
+
+def maintenance_records(frame: pd.DataFrame) -> list[Maintenance]:
+    """Maintenance objects for the rows of ``frame`` (one client's windows)."""
+    return [Maintenance(client=str(r["client"]), monitor=_text(r["monitor"]),
+                        start=pd.Timestamp(r["start"]).to_pydatetime(),
+                        end=pd.Timestamp(r["end"]).to_pydatetime(),
+                        source=Provenance(str(r["source_file"]), int(r["source_row"])))
+            for r in frame.to_dict("records")]
+
+
+def unmonitored_records(frame: pd.DataFrame) -> list[Unmonitored]:
+    """Unmonitored spans for the rows of ``frame`` (one client's)."""
+    return [Unmonitored(client=str(r["client"]), monitor=str(r["monitor"]),
+                        start=pd.Timestamp(r["start"]).to_pydatetime(),
+                        end=pd.Timestamp(r["end"]).to_pydatetime(),
+                        source=Provenance(str(r["source_file"]), int(r["source_row"])))
+            for r in frame.to_dict("records")]
+
+
+def monitor_records(frame: pd.DataFrame) -> list[Monitor]:
+    """Monitor objects for the rows of ``frame`` (one client's)."""
+    return [Monitor(monitor=str(r["monitor"]), client=str(r["client"]),
+                    critical=bool(r["critical"]),
+                    guarantee_pct=None if pd.isna(r["guarantee_pct"])
+                    else float(r["guarantee_pct"]),
+                    observed_from=_instant(r["observed_from"]),
+                    observed_until=_instant(r["observed_until"]))
+            for r in frame.to_dict("records")]

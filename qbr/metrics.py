@@ -51,7 +51,7 @@ class ClientQuarter:
     quarter: Quarter
     entry: dict[str, Any]
     tickets: Sequence[TicketRow]  # the vector engine builds them on first read
-    monitors: tuple[MonitorUptime, ...]
+    monitors: Sequence[MonitorUptime]  # the vector engine lays out windows on first read
     outages: Sequence[OutageRow]
 
 

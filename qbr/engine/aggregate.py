@@ -44,7 +44,9 @@ def nearest_rank_groups(key: np.ndarray, values: np.ndarray, n_keys: int,
     small = np.uint16 if n_keys <= 0xFFFF else np.uint32
     order = by_value[np.argsort(key[by_value].astype(small), kind="stable")]
     k, v = key[order], values[order]
-    groups, start, count = np.unique(k, return_index=True, return_counts=True)
+    start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])  # k is sorted: runs, no sort
+    groups = k[start]
+    count = np.diff(np.r_[start, len(k)])
     for arr, pct in zip(out, pcts, strict=True):
         rank = np.maximum(1, (count * pct + 99) // 100)  # ceil in integers: no float error
         arr[groups] = v[start + rank - 1]

@@ -30,10 +30,15 @@ _MONDAY_OFFSET = 3  # 1970-01-01 (epoch day 0) was a Thursday; Monday = 0
 
 
 def seconds_of(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
-    """UTC epoch seconds (float64, NaN for NaT) of instants; exact for whole seconds."""
+    """UTC epoch seconds (float64, NaN for NaT) of instants; exact for whole seconds
+    (until 2116)."""
     ns = np.asarray(pd.DatetimeIndex(values).as_unit("ns").asi8 if not isinstance(
         values, np.ndarray) else values, dtype="int64")
-    out: np.ndarray = (ns // 1_000_000_000).astype("float64") + (ns % 1_000_000_000) / 1e9
+    # One correctly rounded division: whole seconds stay exact (k × 10⁹ = k × 5⁹ × 2⁹ ns
+    # is a float64 exactly while k × 5⁹ < 2⁵³, i.e. until the year 2116), so business
+    # seconds of whole-second inputs are exact; sub-second instants are within one ulp.
+    out: np.ndarray = ns.astype("float64")
+    out /= 1e9
     out[ns == np.iinfo("int64").min] = np.nan
     return out
 
@@ -172,15 +177,21 @@ class ClockTable:
         bad = np.isnan(t)
         any_bad = bool(bad.any())
         tt = np.where(bad, self.slot0 * self.step, t) if any_bad else t
-        row = (tt // self.step).astype("int64")
+        # Slot of t: whole seconds, then an integer division by a constant (numpy divides
+        # integers by a scalar without a hardware divide; float floor division is several
+        # times slower). Truncation equals floor for t >= 0, and slots start on whole
+        # seconds, so the slot is exact; before 1970 the table floors first.
+        row = (tt if self.slot0 >= 0 else np.floor(tt)).astype("int64")
+        row //= self.step
         np.clip(row, self.slot0, self.slot0 + self.slots - 1, out=row)
         row += base
-        out: np.ndarray = self.cum[row]
+        out: np.ndarray = np.take(self.cum, row)
         piece = np.empty_like(tt)
         for k in range(self.start.shape[1]):  # pieces per slot: not per row
-            np.subtract(tt, self._start_k[k][row], out=piece)
+            np.take(self._start_k[k], row, out=piece)
+            np.subtract(tt, piece, out=piece)
             np.maximum(piece, 0.0, out=piece)
-            np.minimum(piece, self._length_k[k][row], out=piece)
+            np.minimum(piece, np.take(self._length_k[k], row), out=piece)
             out += piece
         if any_bad:
             out[bad] = np.nan

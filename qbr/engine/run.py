@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
@@ -20,9 +21,17 @@ import pandas as pd
 from qbr.config import Client, Config
 from qbr.engine.aggregate import client_summaries
 from qbr.engine.columns import NAT, Columns, build_columns
+from qbr.engine.subset import client_config, client_frames
 from qbr.engine.tickets import STATE_NAMES, UNCLASSIFIED, TicketResults, evaluate_quarter
 from qbr.engine.uptime import UptimeResults, evaluate_uptime
-from qbr.frames import Frames, frames_from_records
+from qbr.frames import (
+    Frames,
+    frames_from_records,
+    maintenance_records,
+    monitor_records,
+    unmonitored_records,
+)
+from qbr.model import Maintenance, Monitor, Unmonitored
 from qbr.pack import Measure, OutageRow, TicketRow
 from qbr.quarters import Quarter
 from qbr.sla import TicketSla
@@ -88,11 +97,19 @@ class QuarterRun:
 class VectorEngine:
     """Computes client quarters from one dataset and config, column-wise."""
 
-    def __init__(self, config: Config, dataset: Any) -> None:
-        self.config = config
+    def __init__(self, config: Config, dataset: Any,
+                 clients: Sequence[str] | None = None) -> None:
+        """With ``clients`` (config keys), only those clients' rows are evaluated: the
+        single-client path of ``qbr report`` and ``qbr metrics --client`` (see
+        :mod:`qbr.engine.subset`); their results equal the whole portfolio's."""
         self.dataset = dataset
-        self.frames = dataset_frames(dataset)
-        self.cols: Columns = build_columns(config, self.frames)
+        if clients is None:
+            self.config = config
+            self.frames = dataset_frames(dataset)
+        else:
+            self.config = client_config(config, clients)
+            self.frames = client_frames(dataset_frames(dataset), clients)
+        self.cols: Columns = build_columns(self.config, self.frames)
         self._runs: dict[tuple[Quarter, datetime], QuarterRun] = {}
         self._rejected: dict[str, int] = {}
         for r in getattr(dataset, "rejections", ()):
@@ -104,7 +121,9 @@ class VectorEngine:
         key = (quarter, as_of)
         if key not in self._runs:
             res = evaluate_quarter(self.config, self.frames, self.cols, quarter, as_of)
-            order = np.argsort(res.client, kind="stable")
+            # small unsigned keys get numpy's radix sort (500 clients: one linear pass)
+            small = np.uint16 if len(self.cols.clients) < 0xFFFF else np.int64
+            order = np.argsort(res.client.astype(small), kind="stable")
             cuts = np.searchsorted(res.client[order], np.arange(len(self.cols.clients) + 1))
             by_client = {i: order[cuts[i]:cuts[i + 1]] for i in range(len(self.cols.clients))}
             self._runs[key] = QuarterRun(
@@ -121,34 +140,57 @@ class VectorEngine:
         run = self.run(quarter, as_of)
         ci = self.cols.clients.index(key)
         positions = run.by_client[ci]
-        monitors, mrows = _monitors(run.uptime, key, tier.uptime_guarantee_pct)
-        monitors = self._with_windows(client, quarter, as_of, monitors)
+        plain, mrows = _monitors(run.uptime, key, tier.uptime_guarantee_pct)
         tickets_c, response, resolution = run.summaries[key]
-        entry = _entry(client, tier, (), monitors, tickets_c["rejected"],
+        # The entry needs each window's length only (the column-wise pass); the window
+        # intervals, which only a pack's incident list reads, are laid out on first use.
+        entry = _entry(client, tier, (), plain, tickets_c["rejected"],
                        as_of >= quarter.bounds(client.timezone)[1],
                        blocks=(tickets_c, response, resolution))
         rows: LazyRows[TicketRow] = LazyRows(
             lambda: ticket_rows(self.frames, run.tickets, positions, self.cols))
         outages: LazyRows[OutageRow] = LazyRows(
             lambda: _outage_rows(run.uptime, mrows, as_of))
-        return ClientQuarter(client, quarter, entry, rows, tuple(monitors), outages)
+        monitors: LazyRows[MonitorUptime] = LazyRows(
+            lambda: self._with_windows(client, quarter, as_of, plain))
+        return ClientQuarter(client, quarter, entry, rows, monitors, outages)
 
     def _with_windows(self, client: Client, quarter: Quarter, as_of: datetime,
                       monitors: list[MonitorUptime]) -> list[MonitorUptime]:
         """One client's monitors with their window intervals (UTC), which the pack's
         incident list clips outages to. The column-wise pass computes only the window's
-        length; a client has few monitors, so the scalar rule lays out its intervals."""
+        length; a client has few monitors, so the scalar rule lays out its intervals from
+        that client's rows of the frames (never from record tuples, which a columnar
+        ingest does not build)."""
         from qbr.maintenance import scheduled_maintenance
 
         if not monitors:
             return monitors
         bounds = quarter.bounds(client.timezone)
-        windows = [*(w for w in self.dataset.maintenance if w.client == client.key),
+        records, maintenance, spans = self._uptime_records.get(client.key, ({}, [], []))
+        windows = [*maintenance,
                    *scheduled_maintenance(client, bounds[0], bounds[1], self.config.file)]
-        records = {m.monitor: m for m in self.dataset.monitors if m.client == client.key}
         return [replace(u, window=tuple(monitor_window(records[u.monitor], bounds, as_of,
-                                                       windows)))
+                                                       windows, spans)))
                 if u.monitor in records else u for u in monitors]
+
+    @cached_property
+    def _uptime_records(self) -> dict[str, tuple[dict[str, Monitor], list[Maintenance],
+                                                 list[Unmonitored]]]:
+        """client key → (its monitors by name, maintenance windows, unmonitored spans) as
+        records, converted once for all clients (a few per client, never per ticket)."""
+        out: dict[str, tuple[dict[str, Monitor], list[Maintenance], list[Unmonitored]]] = {}
+
+        def of(key: str) -> tuple[dict[str, Monitor], list[Maintenance], list[Unmonitored]]:
+            return out.setdefault(key, ({}, [], []))
+
+        for m in monitor_records(self.frames.monitors):
+            of(m.client)[0][m.monitor] = m
+        for w in maintenance_records(self.frames.maintenance):
+            of(w.client)[1].append(w)
+        for u in unmonitored_records(self.frames.unmonitored):
+            of(u.client)[2].append(u)
+        return out
 
 
 def _monitors(up: UptimeResults, key: str, tier_guarantee: float | None

@@ -34,7 +34,17 @@ import pandas as pd
 from qbr.calendar import ClockSpec, calendar_name, clock_spec
 from qbr.config import Config, normalise_name
 from qbr.engine.clock import ClockTable
-from qbr.engine.columns import CLOSED, EXCLUDED, NAT, RESOLVED, STATUSES, Columns, seconds_ns
+from qbr.engine.columns import (
+    CLOSED,
+    EXCLUDED,
+    NAT,
+    RESOLVED,
+    STATUSES,
+    Columns,
+    codes_in,
+    factor_codes,
+    seconds_ns,
+)
 from qbr.frames import Frames
 from qbr.quarters import Quarter
 from qbr.ticketrules import status_reason
@@ -124,11 +134,20 @@ def _pause_table(config: Config, cols: Columns) -> np.ndarray:
     return out
 
 
+def _run_starts(group: np.ndarray) -> np.ndarray:
+    """bool per row: the first row of its group's run (rows of a group are contiguous)."""
+    first = np.ones(len(group), dtype=bool)
+    if len(group) > 1:
+        np.not_equal(group[1:], group[:-1], out=first[1:])
+    return first
+
+
 def _first_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """int64 values of the first row of each group (rows in group runs), NAT if none."""
+    """int64 values of the first row of each group (rows in group runs), NAT if none.
+    Runs are contiguous (events are grouped by ticket), so no sort is needed."""
     out = np.full(n, NAT, dtype="int64")
-    uniq, first = np.unique(group, return_index=True)
-    out[uniq] = values[first]
+    first = _run_starts(group)
+    out[group[first]] = values[first]
     return out
 
 
@@ -204,8 +223,8 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     p_t, p_at, p_pr = s_t[carried], seconds_ns(s_at_ns[carried]), s_pr[carried]
     has_ph = np.bincount(p_t, minlength=n) > 0
     p_first = np.zeros(n, dtype="int64")
-    uniq, first_idx = np.unique(p_t, return_index=True)
-    p_first[uniq] = first_idx
+    starts = _run_starts(p_t)
+    p_first[p_t[starts]] = np.flatnonzero(starts)
     prio = {}
     for m in ("response", "resolution"):
         upto = np.bincount(p_t, weights=p_at <= end[m][p_t], minlength=n).astype("int64")
@@ -232,11 +251,16 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
     stops = _pause_table(config, cols)[client[s_t], np.maximum(s_st, 0)] & (s_st >= 0)
     stops |= done  # done-then-reopened time is subtracted like a pause (§3a)
     cut = end["resolution"][s_t]
-    a, b = np.minimum(s_at, cut)[stops], np.minimum(nxt, cut)[stops]
-    held = table.seconds(spec["resolution"][s_t[stops]], a, b)
-    pause = np.bincount(s_t[stops], weights=held, minlength=n)
+    a, b = np.minimum(s_at, cut), np.minimum(nxt, cut)
+    # Held intervals that end by the cut contribute nothing (typically the resolved and
+    # closed rows of a finished ticket): only the rest are looked up (adding zeros to
+    # the sums below would not change them).
+    stops &= b > a
+    a, b, stop_t = a[stops], b[stops], s_t[stops]
+    held = table.seconds(spec["resolution"][stop_t], a, b)
+    pause = np.bincount(stop_t, weights=held, minlength=n)
     in_done = done[stops]
-    reopened_s = np.bincount(s_t[stops][in_done], weights=held[in_done], minlength=n)
+    reopened_s = np.bincount(stop_t[in_done], weights=held[in_done], minlength=n)
     history_system = cols.t_history[rows]
     reported = cols.t_reported_pause[rows]
     vendor = ~history_system & ~np.isnan(reported)
@@ -253,7 +277,7 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
 
     # Without a history the exported status decides (SPEC §3a, qbr.sla._holds_excluded).
     # Exported statuses as small integer codes (hashing few distinct values, no strings).
-    status = _status_codes(frames.tickets["status"].to_numpy(dtype=object)[rows])
+    status = codes_in(frames.tickets["status"], STATUSES)[rows]
     by_status = np.where(has_hist, np.bincount(s_t[s_st == EXCLUDED], minlength=n) > 0,
                          status == EXCLUDED)
     excluded = _exclusions(config, frames, cols, rows, client, by_status)
@@ -270,15 +294,6 @@ def evaluate_quarter(config: Config, frames: Frames, cols: Columns, quarter: Qua
         reopened_seconds=reopened_s, closed_without_time=blind, classified=classified)
 
 
-def _status_codes(values: np.ndarray) -> np.ndarray:
-    """Index of each canonical status in ``STATUSES``, -1 for ``None``."""
-    codes, uniques = pd.factorize(values, sort=False)
-    lookup = np.array([STATUSES.index(str(u)) if str(u) in STATUSES else -1
-                       for u in uniques] + [-1], dtype="int64")
-    out: np.ndarray = lookup[codes]
-    return out
-
-
 def _exclusions(config: Config, frames: Frames, cols: Columns, rows: np.ndarray,
                 client: np.ndarray, by_status: np.ndarray) -> np.ndarray:
     """Reason per ticket (``None`` = in the SLA), SPEC §3a, as
@@ -287,16 +302,18 @@ def _exclusions(config: Config, frames: Frames, cols: Columns, rows: np.ndarray,
     ``excluded`` status ("status V", V the export values mapped to it)."""
     reasons = np.full(len(rows), None, dtype=object)
     if by_status.any():
-        system = frames.tickets["system"].to_numpy(dtype=object)[rows]
-        for name in pd.unique(system[by_status]):  # a loop per source system
-            hit = by_status & (system == name)
-            reasons[hit] = status_reason(config, str(name))
+        sys_codes, systems = factor_codes(frames.tickets["system"])
+        system = sys_codes[rows]
+        for code in np.unique(system[by_status]).tolist():  # a loop per source system
+            hit = by_status & (system == code)
+            reasons[hit] = status_reason(config, systems[code])
     tiers_with = {k for k, t in config.tiers.items() if t.exclude_categories}
     if tiers_with and len(rows):
-        category = frames.tickets["category"].to_numpy(dtype=object)[rows]
-        present = np.asarray(pd.notna(category), dtype=bool)
-        codes, uniques = pd.factorize(category, sort=False)  # few distinct categories
-        folded = np.append(np.array([normalise_name(str(c)) for c in uniques],
+        all_codes, uniques = factor_codes(frames.tickets["category"])  # few distinct
+        codes = all_codes[rows]
+        present = codes >= 0
+        category = np.array([*uniques, None], dtype=object)[codes]
+        folded = np.append(np.array([normalise_name(c) for c in uniques],
                                     dtype=object), "")[codes]
         tier_names = list(config.tiers)
         tier_of = np.array([tier_names.index(config.clients[k].tier) for k in cols.clients],
@@ -306,9 +323,8 @@ def _exclusions(config: Config, frames: Frames, cols: Columns, rows: np.ndarray,
             hit = (tier_of == tier_names.index(name)) & np.isin(folded, wanted) & present
             reasons[hit] = np.char.add("category ", category[hit].astype(str)) \
                 .astype(object)
-    column = frames.tickets["excluded_reason"].to_numpy(dtype=object)[rows]
-    codes, uniques = pd.factorize(column, sort=False)  # few distinct reasons
-    flagged = np.append(np.array([bool(str(u)) for u in uniques], dtype=bool),
-                        False)[codes]
-    reasons[flagged] = column[flagged]
+    all_codes, uniques = factor_codes(frames.tickets["excluded_reason"])  # few reasons
+    codes = all_codes[rows]
+    flagged = np.append(np.array([bool(u) for u in uniques], dtype=bool), False)[codes]
+    reasons[flagged] = np.array(uniques, dtype=object)[codes[flagged]]
     return reasons
