@@ -431,8 +431,9 @@ def timed_child(command: list[str], env: dict[str, str]
         proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=err)
         out = proc.stdout.read() if proc.stdout else b""
         _, status, usage = os.wait4(proc.pid, 0)
-        err.seek(0)
-        sys.stderr.write(err.read().decode(errors="replace")[-2000:])
+        if status:  # show why the child failed (its last lines)
+            err.seek(0)
+            sys.stderr.write(err.read().decode(errors="replace")[-2000:])
     proc.returncode = os.waitstatus_to_exitcode(status)
     return (time.perf_counter() - t0, usage.ru_maxrss / 1024.0, proc.returncode, out,
             usage.ru_utime + usage.ru_stime)
