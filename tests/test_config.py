@@ -93,3 +93,34 @@ def test_name_normalisation_is_exactly_the_spec() -> None:
     assert normalise_name("  Brauhaus\u00a0 MÜLLER  GmbH ") == "brauhaus müller gmbh"
     assert normalise_name("Mu\u0308ller") == normalise_name("Müller")  # NFD → NFC
     assert normalise_name("Mueller") != normalise_name("Müller")  # no transliteration
+
+
+def _monitor(name: str, *aliases: str) -> dict[str, Any]:
+    return {"monitor": name, "aliases": list(aliases), "critical": True,
+            "monitored_from": "2026-01-01T00:00:00+01:00"}
+
+
+@pytest.mark.parametrize("monitors", [
+    [_monitor("fw-01"), _monitor("FW-01 ")],           # two monitors of one client
+    [_monitor("fw-01"), _monitor("vpn", "fw-01")],     # an alias of another monitor
+])
+def test_a_monitor_name_belongs_to_one_monitor(tmp_path: Path,
+                                               monitors: list[dict[str, Any]]) -> None:
+    message = error_for(tmp_path, lambda d: d["clients"]["acme"].update(monitors=monitors))
+    assert message.startswith("qbr.toml: clients.acme.monitors: monitor ")
+    assert message.endswith("is configured twice")
+
+
+def test_a_monitor_name_of_another_client_is_refused(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["clients"]["globex"] = {**d["clients"]["acme"], "name": "Globex", "aliases": [],
+                                  "monitors": [_monitor("fw-01")]}
+    assert error_for(tmp_path, mutate).startswith(
+        "qbr.toml: clients.globex.monitors: monitor 'fw-01' is configured twice")
+
+
+def test_a_monitor_may_list_its_own_name_as_an_alias(tmp_path: Path) -> None:
+    data = base()
+    data["clients"]["acme"]["monitors"] = [_monitor("fw-01", "FW-01"), _monitor("vpn")]
+    config = parse_config(data, tmp_path, "qbr.toml")
+    assert [m.monitor for m in config.clients["acme"].monitors] == ["fw-01", "vpn"]

