@@ -180,6 +180,23 @@ def test_render_budget_caps_memory() -> None:
         run_with_budget(_greedy, "acme", 30.0, memory_mb=256)
 
 
+def test_memory_cap_counts_what_the_render_adds_not_what_the_parent_maps() -> None:
+    # A batch parent holding a large portfolio (or Arrow's thread arenas) maps more address
+    # space than the budget before any render starts: 3 GB reserved here, never touched.
+    # (100 MB, not less: a smaller block may come from heap the parent already freed.)
+    # A small render must still succeed under a 256 MB cap, and a greedy one still fail.
+    import mmap
+
+    reserved = mmap.mmap(-1, 3 * 1024 ** 3, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        assert run_with_budget(lambda: len(bytearray(100 * 1024 * 1024)), "acme", 30.0,
+                               memory_mb=256) == 100 * 1024 * 1024
+        with pytest.raises(RenderBudgetError, match="more than 256 MB"):
+            run_with_budget(_greedy, "acme", 30.0, memory_mb=256)
+    finally:
+        reserved.close()
+
+
 def test_budget_returns_the_result() -> None:
     assert run_with_budget(lambda: 42, "acme", 30.0) == 42
 

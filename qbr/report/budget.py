@@ -31,7 +31,11 @@ def _child(conn: Any, fn: Callable[[], Any], memory_mb: int | None) -> None:
     if memory_mb:
         import resource
 
-        limit = memory_mb * 1024 * 1024
+        # The cap is what the render may add to the address space it inherits: a parent
+        # that loaded a large portfolio (or runs Arrow's thread pool, whose arenas reserve
+        # address space) already maps more than the budget, and an absolute cap would
+        # fail every client of it as "needed more than N MB".
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         conn.send(("ok", fn()))
@@ -43,6 +47,18 @@ def _child(conn: Any, fn: Callable[[], Any], memory_mb: int | None) -> None:
         conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
         conn.close()
+
+
+def _address_space() -> int:
+    """This process's mapped address space in bytes (``VmSize``; 0 where /proc is absent)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_with_budget(fn: Callable[[], T], label: str, seconds: float | None,
