@@ -84,12 +84,16 @@ def _drop_export_row(export: SourceRows, row: pd.Series, log: SourceRows, t: Tic
 
 
 def _drop_folded(log: SourceRows, ticket: Ticket, export: SourceRows, row: int) -> None:
-    rows = set(log.folded_rows.get(ticket.ticket_id, []))
-    log.folded = [x for x in log.folded if x is not ticket and not (
+    drop_folded(log, ticket, f"superseded by {export.file} row {row} (the export's version)")
+
+
+def drop_folded(loser: SourceRows, ticket: Ticket, reason: str) -> None:
+    """Take a folded ticket and its status events out of ``loser``: every event-log row
+    that built it becomes a ``superseded`` rejection with ``reason`` (counted, not lost)."""
+    rows = set(loser.folded_rows.get(ticket.ticket_id, []))
+    loser.folded = [x for x in loser.folded if x is not ticket and not (
         isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
-    log.valid = [v for v in log.valid if v.row not in rows]
-    log.rejections.extend(
-        Rejection(log.file, r, "superseded", None,
-                  f"superseded by {export.file} row {row} (the export's version)",
-                  ticket.client or None)
+    loser.valid = [v for v in loser.valid if v.row not in rows]
+    loser.rejections.extend(
+        Rejection(loser.file, r, "superseded", None, reason, ticket.client or None)
         for r in sorted(rows))

@@ -30,7 +30,7 @@ from qbr.errors import ConfigError
 from qbr.frames import events_frame, tickets_frame
 from qbr.io import mojibake, read_table
 from qbr.logs import events, uptime_states
-from qbr.logs.crossdedup import against_tickets
+from qbr.logs.crossdedup import against_tickets, drop_folded
 from qbr.logs.frame import Folded, text_frame
 from qbr.logs.kuma import is_sqlite, read_kuma
 from qbr.logs.sniff import refuse_json
@@ -139,14 +139,7 @@ def dedup_folded(results: Sequence[SourceRows]) -> None:
 
 
 def _supersede(loser: SourceRows, ticket: Ticket, winner: SourceRows, won: Ticket) -> None:
-    rows = set(loser.folded_rows.get(ticket.ticket_id, []))
-    loser.folded = [x for x in loser.folded if x is not ticket and not (
-        isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
-    loser.valid = [v for v in loser.valid if v.row not in rows]
-    loser.rejections.extend(
-        Rejection(loser.file, row, "superseded", None,
-                  f"superseded by {winner.file} row {won.source.row}", ticket.client or None)
-        for row in sorted(rows))
+    drop_folded(loser, ticket, f"superseded by {winner.file} row {won.source.row}")
 
 
 def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
