@@ -9,7 +9,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from mini_project import CONFIG
+
+from qbr import api, batch, batchio
+from qbr.quarters import parse_as_of
 
 AS_OF = "2026-10-05T06:00:00Z"
 _HEAD = CONFIG.split("[clients.acme]")[0]
@@ -59,3 +63,15 @@ def fake_render(pack: Any, template_dirs: Any = (), options: Any = None) -> dict
     on the pack's content, so equal packs give equal files."""
     digest = hashlib.sha256(repr(pack).encode()).hexdigest().encode()
     return {".pdf": b"%PDF-1.7 fake " + digest, ".xlsx": b"PK fake " + digest}
+
+
+def use_fake_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches in tests render with :func:`fake_render` and retry a busy file at once."""
+    monkeypatch.setattr(batch, "render_documents", fake_render)
+    monkeypatch.setattr(batchio, "REPLACE_DELAYS", (0.0, 0.0))
+
+
+def go(config: Path, out: Path, jobs: int = 1, **kw: Any) -> batch.BatchRun:
+    """``qbr batch`` for 2026Q3 at :data:`AS_OF` on ``config`` into ``out``."""
+    return batch.run_batch(api.load(config), "2026Q3", out, as_of=parse_as_of(AS_OF),
+                           jobs=jobs, **kw)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_project import AS_OF, fake_render, write_portfolio, write_tickets
+from batch_project import AS_OF, go, use_fake_render, write_portfolio, write_tickets
 
 from qbr import api, batch, batchio
 from qbr.batch import quarter_for, run_batch
@@ -23,13 +23,7 @@ from qbr.quarters import Quarter, parse_as_of
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "render_documents", fake_render)
-    monkeypatch.setattr(batchio, "REPLACE_DELAYS", (0.0, 0.0))
-
-
-def go(config: Path, out: Path, **kw: Any) -> batch.BatchRun:
-    return run_batch(api.load(config), "2026Q3", out, as_of=parse_as_of(AS_OF),
-                     jobs=kw.pop("jobs", 1), **kw)
+    use_fake_render(monkeypatch)
 
 
 def status(run: batch.BatchRun) -> dict[str, str]:

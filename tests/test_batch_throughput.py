@@ -11,24 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_project import AS_OF, fake_render, write_portfolio
+from batch_project import fake_render, go, use_fake_render, write_portfolio
 
-from qbr import api, batch, batchio, batchrender
-from qbr.batch import run_batch
+from qbr import api, batchrender
 from qbr.batchprep import history_quarters
 from qbr.engine import run as engine_run
-from qbr.quarters import Quarter, parse_as_of
+from qbr.quarters import Quarter
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "render_documents", fake_render)
-    monkeypatch.setattr(batchio, "REPLACE_DELAYS", (0.0, 0.0))
-
-
-def go(config: Path, out: Path, **kw: Any) -> batch.BatchRun:
-    return run_batch(api.load(config), "2026Q3", out, as_of=parse_as_of(AS_OF),
-                     jobs=kw.pop("jobs", 2), **kw)
+    use_fake_render(monkeypatch)
 
 
 def test_history_quarters_are_each_quarter_and_the_four_before() -> None:
@@ -49,7 +42,7 @@ def test_workers_inherit_the_quarters_computed_once_in_the_parent(
         return real(*args, **kw)
 
     monkeypatch.setattr(engine_run, "evaluate_quarter", counted)
-    run = go(write_portfolio(tmp_path, 4), tmp_path / "out")
+    run = go(write_portfolio(tmp_path, 4), tmp_path / "out", jobs=2)
     assert run.exit_code == 0, run.outcomes
     lines = calls.read_text(encoding="utf-8").split()
     pids, quarters = set(lines[0::2]), lines[1::2]
@@ -61,7 +54,7 @@ def test_workers_inherit_the_quarters_computed_once_in_the_parent(
 
 def test_report_has_serial_phases_and_per_client_cpu(tmp_path: Path, fake: None) -> None:
     out = tmp_path / "out"
-    run = go(write_portfolio(tmp_path), out)
+    run = go(write_portfolio(tmp_path), out, jobs=2)
     doc = json.loads((out / "batch-report.json").read_text())
     assert set(doc["phases_s"]) == {"recover", "load", "warm", "quarter", "jobs"}
     assert all(v >= 0 for v in doc["phases_s"].values())
@@ -70,7 +63,7 @@ def test_report_has_serial_phases_and_per_client_cpu(tmp_path: Path, fake: None)
         assert set(o["phases_s"]) == {"load", "build", "render", "write"}
         assert o["cpu_s"] >= 0
         assert sum(o["phases_s"].values()) <= o["duration_s"] + 0.01
-    again = go(write_portfolio(tmp_path), out)  # skipped: nothing rendered or written
+    again = go(write_portfolio(tmp_path), out, jobs=2)  # skipped: nothing rendered or written
     assert {o["status"] for o in again.outcomes} == {"unchanged"}
     assert all(set(o["phases_s"]) == {"load", "build"} for o in again.outcomes)
 
