@@ -5,6 +5,8 @@ still reject the file naming the row where the bad field starts."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from qbr.errors import InputError
@@ -79,3 +81,19 @@ def test_invalid_utf8_names_row_and_byte() -> None:
     with pytest.raises(InputError, match="cannot decode bytes fc at byte offset 21") as err:
         read_columns(b"Ticket,Title\n1,ok\n2,M\xfcller\n", "t.csv", "utf-8-sig", ",")
     assert err.value.row == 3
+
+
+def test_invalid_utf8_in_a_ragged_row_is_one_error_and_no_stderr_traceback() -> None:
+    # pyarrow decodes a record with the wrong field count before it calls the skip
+    # handler; on bytes that are not UTF-8 the decode fails inside pyarrow, which used to
+    # print an "Exception ignored" traceback on stderr besides the one-line error.
+    seen: list[object] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        with pytest.raises(InputError, match="cannot decode bytes ff at byte offset 15") as err:
+            read_columns(b"Ticket,Company\n\xff\xfe\x00bad\n", "t.csv", "utf-8-sig", ",")
+    finally:
+        sys.unraisablehook = previous
+    assert err.value.row == 2
+    assert seen == []
