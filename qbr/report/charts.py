@@ -104,21 +104,24 @@ def attainment_chart(
     objective_pct: float | None,
     fmt: Formatters,
     colours: ChartColours,
+    size: tuple[float, float] = (432, 216),
 ) -> str:
     """Grouped bars of attainment % per priority (one bar per measure) with the tier
     objective as a dashed line. A bar below the objective is hatched and labelled ✗ (not
     colour alone); a priority without measurement says "no data" instead of a zero bar.
-    6 × 3 in (432 × 216 pt)."""
+    ``size`` (width, height) in points: make it the size the deck shows the chart at,
+    so labels print at their stated sizes (7–8.5 pt) instead of being scaled down."""
     _ = fmt.translations.gettext
-    svg = Svg(432, 216)
-    plot = _Plot(36, 10, 424, 168, 0.0, 112.0)
+    width_pt, height_pt = size
+    svg = Svg(width_pt, height_pt)
+    plot = _Plot(36, 10, width_pt - 8, height_pt - 48, 0.0, 112.0)
     if all(v is None for one in series for v in one.values):
         _no_data(svg, plot, _("No tickets measured this quarter"))
         return svg.data_uri()
     _y_axis(svg, plot, [0, 25, 50, 75, 100], lambda v: fmt.percent(v, 0))
     palette = (colours.primary, colours.accent)
     group = (plot.right - plot.left) / max(len(priorities), 1)
-    width = 0.8 * group / max(len(series), 1)
+    width = min(0.8 * group / max(len(series), 1), 42.0)  # no slab-wide bars
     for p, priority in enumerate(priorities):
         centre = plot.left + (p + 0.5) * group
         svg.text(centre, plot.bottom + 12, priority, 8.5, anchor="middle")
@@ -144,7 +147,7 @@ def attainment_chart(
         svg.line(plot.left, y, plot.right, y, _OBJECTIVE, 1.2, "4.5 2")
         items.append(("dash", _OBJECTIVE,
                       _("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)}))
-    _legend(svg, 204, items)
+    _legend(svg, height_pt - 12, items)
     return svg.data_uri()
 
 
