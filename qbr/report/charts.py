@@ -231,14 +231,18 @@ def _line_panel(svg: Svg, left: float, right: float, quarters: Sequence[str],
             run.append((x, plot.y(v)))
         if len(run) > 1:
             svg.polyline(run, one.colour, 1.6)
-        for x, v in zip(xs, one.values, strict=True):
+        for i, (x, v) in enumerate(zip(xs, one.values, strict=True)):
             if v is None:
                 continue
             y, missed = plot.y(v), line is not None and v < line
             svg.circle(x, y, 2.2, one.colour)
             if missed:
                 _x_mark(svg, x, y)
-            svg.text(x, y - 6 if n % 2 == 0 else y + 12, fmt.percent(v, places)
+            # the higher value's label above its point, the lower's below, so two
+            # series' labels never sit on each other (a tie: the first above)
+            others = [o.values[i] for o in series if o is not one and o.values[i] is not None]
+            above = all(v > w for w in others) or (n == 0 and all(v >= w for w in others))
+            svg.text(x, y - 6 if above else y + 12, fmt.percent(v, places)
                      + (" ✗" if missed else ""), 6.8, _OBJECTIVE if missed else TEXT,
                      anchor="middle")
         items.append(("box", one.colour, one.label))
@@ -303,19 +307,21 @@ def count_ticks(top: float, max_ticks: int = 5) -> list[int]:
 
 
 def months_chart(desk: Any, priorities: Sequence[str], fmt: Formatters,
-                 colours: ChartColours) -> str:
+                 colours: ChartColours, size: tuple[float, float] = (432, 216)) -> str:
     """Stacked bars of tickets per month and priority, the month's total on top; a
-    quarter without tickets says so. 6 × 3 in (432 × 216 pt)."""
+    quarter without tickets says so. ``size`` (width, height) in points, as shown."""
     _ = fmt.translations.gettext
-    svg = Svg(432, 216)
+    width_pt, height_pt = size
+    svg = Svg(width_pt, height_pt)
     if desk is None or not desk.total:
-        _no_data(svg, _Plot(36, 10, 424, 168, 0, 1), _("No tickets this quarter"))
+        _no_data(svg, _Plot(36, 10, width_pt - 8, height_pt - 48, 0, 1),
+                 _("No tickets this quarter"))
         return svg.data_uri()
     keys: list[str | None] = [*priorities, None]
     shades = _shades(colours.primary, len(keys))
     top = max(row.total for row in desk.months)
     ticks = count_ticks(top)
-    plot = _Plot(36, 10, 424, 168, 0.0, max(ticks[-1], top * 1.12))
+    plot = _Plot(36, 14, width_pt - 8, height_pt - 48, 0.0, max(ticks[-1], top * 1.12))
     _y_axis(svg, plot, ticks, fmt.number)
     slot = (plot.right - plot.left) / max(len(desk.months), 1)
     items = []
@@ -334,7 +340,7 @@ def months_chart(desk: Any, priorities: Sequence[str], fmt: Formatters,
         svg.text(centre, plot.y(row.total) - 3, fmt.number(row.total), 8, anchor="middle",
                  bold=True)
         svg.text(centre, plot.bottom + 12, fmt.month(row.month), 8.5, anchor="middle")
-    _legend(svg, 204, items)
+    _legend(svg, height_pt - 12, items)
     return svg.data_uri()
 
 

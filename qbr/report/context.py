@@ -15,7 +15,7 @@ Templates receive:
 ``monitors``        ``m.uptime.monitors`` (list of dicts)
 ``charts``          ``{"attainment": data-URI, "trend": data-URI or None, "months": …}``;
                     ``attainment_low`` / ``attainment_side``: the per-priority chart at
-                    750×125 and 290×190 pt
+                    750×125 and 290×190 pt; ``months_side``: by month at 285×160 pt
 ``logo_url``        ``file:`` URL of the logo (served by the SafeFetcher) or None
 ``colours``         ``{"primary": "#RRGGBB", "accent": "#RRGGBB"}``, validated
 ``footer``          CSS string literals for the running footer (escaped by ``css_string``)
@@ -162,6 +162,8 @@ def _charts(pack: Pack, fmt: Formatters, colours: dict[str, str]) -> dict[str, s
         "trend": charts.trend_chart(pack.history, pack.objective_pct, fmt, palette,
                                     guarantee),
         "months": charts.months_chart(pack.desk, keys, fmt, palette),
+        # beside the summary's sentences (no notes): the narrow column's width
+        "months_side": charts.months_chart(pack.desk, keys, fmt, palette, (285, 160)),
     }
 
 
