@@ -240,7 +240,8 @@ def _line_panel(svg: Svg, left: float, right: float, quarters: Sequence[str],
                 _x_mark(svg, x, y)
             # the higher value's label above its point, the lower's below, so two
             # series' labels never sit on each other (a tie: the first above)
-            others = [o.values[i] for o in series if o is not one and o.values[i] is not None]
+            others = [w for o in series if o is not one
+                      for w in (o.values[i],) if w is not None]
             above = all(v > w for w in others) or (n == 0 and all(v >= w for w in others))
             svg.text(x, y - 6 if above else y + 12, fmt.percent(v, places)
                      + (" ✗" if missed else ""), 6.8, _OBJECTIVE if missed else TEXT,
