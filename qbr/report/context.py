@@ -14,8 +14,8 @@ Templates receive:
 ``critical_outages`` the :class:`~qbr.pack.OutageRow` of critical monitors, by start
 ``monitors``        ``m.uptime.monitors`` (list of dicts)
 ``charts``          ``{"attainment": data-URI, "trend": data-URI or None, "months": …}``;
-                    ``attainment_low`` / ``attainment_side``: the per-priority chart at
-                    750×125 and 290×190 pt; ``months_side``: by month at 285×160 pt
+                    ``attainment_low``: the per-priority chart at 750×125 pt;
+                    ``months_side``: by month at 285×160 pt
 ``logo_url``        ``file:`` URL of the logo (served by the SafeFetcher) or None
 ``colours``         ``{"primary": "#RRGGBB", "accent": "#RRGGBB"}``, validated
 ``footer``          CSS string literals for the running footer (escaped by ``css_string``)
@@ -155,10 +155,9 @@ def _charts(pack: Pack, fmt: Formatters, colours: dict[str, str]) -> dict[str, s
 
     return {
         "attainment": attainment((432, 216)),
-        # sized as the service-level page shows them (points), so labels stay legible:
-        # full width below a short list, and beside "no ticket missed its target"
+        # sized as the service-level page shows it (points, full width below a short
+        # list), so its labels stay legible
         "attainment_low": attainment((750, 125)),
-        "attainment_side": attainment((290, 190)),
         "trend": charts.trend_chart(pack.history, pack.objective_pct, fmt, palette,
                                     guarantee),
         "months": charts.months_chart(pack.desk, keys, fmt, palette),
