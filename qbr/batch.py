@@ -280,7 +280,7 @@ def _execute(job_list: list[Job], loaded: Loaded, token: str, jobs: int | None,
              phases: dict[str, float] | None = None) -> list[dict[str, Any]]:
     phases = {} if phases is None else phases
     clock = time.monotonic()
-    _prepare_renderer()  # WeasyPrint, fonts, matplotlib once in the parent (inherited)
+    _prepare_renderer()  # WeasyPrint and fonts once in the parent (inherited)
     precompile_templates(loaded.template_dirs, loaded.config.brand.folder)
     phases["warm"] = round(time.monotonic() - clock, 3)
     own = executor is None

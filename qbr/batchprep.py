@@ -1,6 +1,6 @@
 """What the batch parent does once before its worker processes fork (issue 8 §5), so no
 worker repeats it: compute the portfolio's quarters on the column-wise engine, and warm
-the renderer (WeasyPrint's font map, matplotlib's font manager, openpyxl), which forked
+the renderer (WeasyPrint's font map and SVG reader, openpyxl), which forked
 workers — and the render-budget children they fork per client — then inherit.
 
 Also the per-job clock: CPU seconds of a worker and of the budget children it waited for,
@@ -57,8 +57,8 @@ def precompute(engine: Engine, quarters: Iterable[Quarter], as_of: datetime) -> 
 
 def warm_renderer() -> None:
     """Initialise the render libraries once: import WeasyPrint (the slow part, and the
-    check that Pango is present), then lay out one tiny PDF, chart and workbook so that
-    fontconfig, Pango's font map and matplotlib's font manager are loaded. About 0.3 s
+    check that Pango is present), then lay out one tiny PDF with an SVG chart and write a
+    workbook so that fontconfig, Pango's font map and the SVG reader are loaded. About 0.3 s
     of CPU, paid once in the parent instead of once per worker (or, under a render
     budget, once per client: each client renders in a fresh fork of its worker)."""
     from qbr.api import _renderer
@@ -66,13 +66,14 @@ def warm_renderer() -> None:
     _renderer()  # raises a one-line SystemDependencyError without Pango
     try:
         import openpyxl
-        from matplotlib.figure import Figure
         from weasyprint import HTML
 
-        HTML(string="<p style='font-family: sans-serif'>qbr <b>warm-up</b></p>").write_pdf()
-        figure = Figure(figsize=(1, 1))
-        figure.add_subplot().plot([0, 1], [0, 1])
-        figure.savefig(io.BytesIO(), format="png")
+        from qbr.report.svg import Svg
+
+        chart = Svg(20, 10)
+        chart.text(1, 8, "qbr", 7)
+        HTML(string="<p style='font-family: sans-serif'>qbr <b>warm-up</b></p>"
+                    f"<img src='{chart.data_uri()}'>").write_pdf()
         openpyxl.Workbook().save(io.BytesIO())
     except Exception as exc:  # an optimisation only: the render will tell
         log.debug("renderer warm-up failed: %s", exc)

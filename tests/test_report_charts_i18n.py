@@ -6,7 +6,6 @@ import base64
 import re
 from pathlib import Path
 
-import matplotlib._pylab_helpers as pylab_helpers
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -40,7 +39,13 @@ def test_hostile_labels_render_and_charts_are_deterministic() -> None:
     assert trend is not None and trend == charts.trend_chart(
         make_history(), 95.0, _fmt("de_DE"), COLOURS
     )
-    assert pylab_helpers.Gcf.get_num_fig_managers() == 0
+    # the labels arrive as text, escaped: no markup, no TeX, no control character
+    assert "Büro «Süd» „Nord“ €" in svg and "Kosten $\\foo$ x" in svg
+    evil = charts.attainment_chart(['<script>x</script>&', "P\x01\x1b2"], series[:1] and [
+        charts.AttainmentSeries("R", [50.0, 60.0])], 95.0, _fmt(), COLOURS)
+    text = _svg(evil)
+    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt;&amp;" in text
+    assert "\x01" not in text and "\x1b" not in text and ">P2<" in text
 
 
 def test_trend_needs_two_quarters() -> None:

@@ -1,47 +1,35 @@
-"""Charts for the PDF, as SVG ``data:`` URIs.
+"""Charts for the PDF, as small hand-built SVG ``data:`` URIs (issue 7 §1 and §5).
 
-Built on :class:`matplotlib.figure.Figure` objects (no pyplot, so no global figure
-registry and nothing leaks between clients); settings apply through ``rc_context`` for
-the duration of one chart only. Output is deterministic: a pinned ``svg.hashsalt`` and
-no date metadata. ``text.parse_math`` is off, so ``$`` in data labels is literal
-(ADVERSARIAL 9). Charts show only values the metrics already hold; labels go through
-the same truncating formatters as the tables.
+Pure functions from the pack's numbers to SVG text (:mod:`qbr.report.svg`): a few dozen
+``rect``/``line``/``path``/``text`` elements per chart, no ``defs`` or clip paths. They
+replaced matplotlib, whose SVG (hundreds of elements, clip paths, one ``<text>`` per
+tick) cost about a quarter of the PDF's layout and most of the HTML stage; WeasyPrint
+lays out SVG text letter by letter, so labels are kept short and ticks few.
+
+Every chart keeps what issue 7 §1 asks: the objective or guarantee line, a sane axis
+with unique tick labels, direct value labels, a missed value marked by a shape (hatching,
+✗) and not by colour alone, "no data" text instead of zero bars, and numbers formatted by
+the pack's locale. Output is deterministic (same input, same bytes); labels are escaped
+and stripped of control characters, so data never becomes markup (ADVERSARIAL 9).
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
-
 from qbr.pack import HistoryPoint
 from qbr.report.formatters import Formatters
+from qbr.report.svg import MUTED, TEXT, Svg, hatch, text_width
 
-_RC: dict[Any, Any] = {  # Any keys: matplotlib types rc keys as a Literal union
-    "svg.hashsalt": "qbr",
-    "svg.fonttype": "none",  # text stays text: a fraction of the path data WeasyPrint parses
-    "text.parse_math": False,
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": "#9AA3AE",
-    "axes.labelcolor": "#36404A",
-    "xtick.color": "#36404A",
-    "ytick.color": "#36404A",
-    "legend.frameon": False,
-}
 _GRID = "#E3E7EC"
+_AXIS = "#9AA3AE"
 _OBJECTIVE = "#B03A2E"
+_TICK = 7.5  # pt: tick labels
+_VALUE = 7.0  # pt: direct value labels
+_LEGEND = 7.5  # pt
 
 
 @dataclass(frozen=True)
@@ -53,41 +41,6 @@ class ChartColours:
 
 
 @dataclass(frozen=True)
-class Margins:
-    """Space around the axes in inches: fixed margins instead of matplotlib's
-    constrained layout, which measured every text artist several times over and took
-    40 % of a chart's time (issue 7 §5). Each chart states what its labels need."""
-
-    left: float = 0.5
-    right: float = 0.1
-    top: float = 0.12
-    bottom: float = 0.62
-    wspace: float = 0.0  # between side-by-side panels, as a fraction of a panel's width
-
-
-@contextmanager
-def _figure(width_in: float, height_in: float, margins: Margins | None = None
-            ) -> Iterator[Figure]:
-    """A pyplot-free figure with the chart rc settings applied while it is built."""
-    m = margins or Margins()
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width_in, height_in))
-        fig.subplots_adjust(left=m.left / width_in, right=1 - m.right / width_in,
-                            bottom=m.bottom / height_in, top=1 - m.top / height_in,
-                            wspace=m.wspace)
-        try:
-            yield fig
-        finally:
-            fig.clear()
-
-
-def _to_data_uri(fig: Figure) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-@dataclass(frozen=True)
 class AttainmentSeries:
     """Attainment % per priority for one measure; None where nothing was measured."""
 
@@ -95,14 +48,54 @@ class AttainmentSeries:
     values: Sequence[float | None]
 
 
-def _no_data(ax: Any, text: str) -> None:
+@dataclass(frozen=True)
+class _Plot:
+    """A plot area in points (``top`` < ``bottom``) and its y range (data units)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    lo: float
+    hi: float
+
+    def y(self, value: float) -> float:
+        """The SVG y of a data value (clamped to the plot area)."""
+        share = (min(max(value, self.lo), self.hi) - self.lo) / (self.hi - self.lo)
+        return self.bottom - share * (self.bottom - self.top)
+
+
+def _no_data(svg: Svg, plot: _Plot, text: str) -> None:
     """An empty chart says so instead of drawing zero bars."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
-            fontsize=10, color="#6B7580", parse_math=False)
+    svg.text((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, text, 10,
+             MUTED, anchor="middle")
+
+
+def _y_axis(svg: Svg, plot: _Plot, ticks: Sequence[float], label: Any) -> None:
+    """Grid lines and right-aligned tick labels at ``ticks``, and the x axis line."""
+    for tick in ticks:
+        y = plot.y(tick)
+        svg.line(plot.left, y, plot.right, y, _GRID, 0.6)
+        svg.text(plot.left - 3, y + _TICK * 0.35, label(tick), _TICK, anchor="end")
+    svg.line(plot.left, plot.bottom, plot.right, plot.bottom, _AXIS, 0.8)
+
+
+def _legend(svg: Svg, y: float, items: Sequence[tuple[str, str, str]]) -> None:
+    """A legend row centred under the chart."""
+    _panel_legend(svg, svg.width / 2, y, items)
+
+
+def _bar_label(svg: Svg, x: float, top: float, bottom: float, text: str) -> bool:
+    """A vertical value label: inside the bar (white, bold) when it fits, else on top of
+    it; vertical so neighbouring labels never overlap. True when inside."""
+    baseline = x + _VALUE * 0.35
+    inside = bottom - top >= text_width(text, _VALUE) + 10
+    if inside:
+        svg.text(baseline, top + 3, text, _VALUE, "white", anchor="end", bold=True,
+                 vertical=True)
+    else:
+        svg.text(baseline, top - 3, text, _VALUE, vertical=True)
+    return inside
 
 
 def attainment_chart(
@@ -111,72 +104,51 @@ def attainment_chart(
     objective_pct: float | None,
     fmt: Formatters,
     colours: ChartColours,
+    size: tuple[float, float] = (432, 216),
 ) -> str:
     """Grouped bars of attainment % per priority (one bar per measure) with the tier
-    objective as a line. A bar below the objective is hatched and labelled ✗ (not colour
-    alone); a priority without measurement says "no data" instead of a zero bar."""
+    objective as a dashed line. A bar below the objective is hatched and labelled ✗ (not
+    colour alone); a priority without measurement says "no data" instead of a zero bar.
+    ``size`` (width, height) in points: make it the size the deck shows the chart at,
+    so labels print at their stated sizes (7–8.5 pt) instead of being scaled down."""
     _ = fmt.translations.gettext
+    width_pt, height_pt = size
+    svg = Svg(width_pt, height_pt)
+    plot = _Plot(36, 10, width_pt - 8, height_pt - 48, 0.0, 112.0)
+    if all(v is None for one in series for v in one.values):
+        _no_data(svg, plot, _("No tickets measured this quarter"))
+        return svg.data_uri()
+    _y_axis(svg, plot, [0, 25, 50, 75, 100], lambda v: fmt.percent(v, 0))
     palette = (colours.primary, colours.accent)
-    width = 0.8 / max(len(series), 1)
-    handles: list[Any] = []
-    with _figure(6.0, 3.0) as fig:
-        ax = fig.add_subplot()
-        if all(v is None for one in series for v in one.values):
-            _no_data(ax, _("No tickets measured this quarter"))
-            return _to_data_uri(fig)
+    group = (plot.right - plot.left) / max(len(priorities), 1)
+    width = min(0.8 * group / max(len(series), 1), 42.0)  # no slab-wide bars
+    for p, priority in enumerate(priorities):
+        centre = plot.left + (p + 0.5) * group
+        svg.text(centre, plot.bottom + 12, priority, 8.5, anchor="middle")
         for i, one in enumerate(series):
-            xs = [p + (i - (len(series) - 1) / 2) * width for p in range(len(priorities))]
-            for x, value in zip(xs, one.values, strict=True):
-                if value is None:
-                    ax.text(x, 4, _("no data"), rotation=90, ha="center", va="bottom",
-                            fontsize=7, color="#6B7580", parse_math=False)
-                    continue
-                missed = objective_pct is not None and value < objective_pct
-                ax.bar([x], [value], width * 0.92, color=palette[i % 2],
-                       hatch="////" if missed else None, edgecolor="white" if missed else None,
-                       linewidth=0)
-                label = fmt.attainment(value) + (" ✗" if missed else "")
-                _bar_label(ax, x, value, label)
-            # a Patch, not an empty bar: an empty bar container gives the legend the
-            # default colour instead of the series' own
-            handles.append(Patch(color=palette[i % 2], label=one.label))
-        if objective_pct is not None:  # a tier may state no objective (SPEC §3a)
-            ax.axhline(
-                objective_pct,
-                color=_OBJECTIVE,
-                linewidth=1.2,
-                linestyle="--",
-                label=_("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)},
-            )
-        ax.set_xticks(range(len(priorities)), list(priorities))
-        ax.set_ylim(0, 112)
-        ax.set_yticks([0, 25, 50, 75, 100])
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0)))
-        ax.yaxis.grid(True, color=_GRID)
-        ax.set_axisbelow(True)
-        handles.extend(ax.get_legend_handles_labels()[0])
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3,
-                  fontsize=8)
-        return _to_data_uri(fig)
-
-
-def _bar_label(ax: Any, x: float, value: float | None, text: str) -> None:
-    """A vertical value label: inside the bar (white) when it is tall enough, else on
-    top of it; vertical so neighbouring labels never overlap."""
-    inside = value is not None and value >= 30
-    y = (value - 2.5) if inside and value is not None else (value or 0.0) + 2.5
-    ax.text(
-        x,
-        y,
-        text,
-        rotation=90 if value is not None else 0,
-        ha="center",
-        va="top" if inside else "bottom",
-        fontsize=7.5,
-        color="white" if inside else "#36404A",
-        parse_math=False,
-        fontweight="bold" if inside else "normal",
-    )
+            x = centre + (i - (len(series) - 1) / 2) * width
+            value = one.values[p]
+            if value is None:
+                svg.text(x + _VALUE * 0.35, plot.bottom - 4, _("no data"), _VALUE, MUTED,
+                         vertical=True)
+                continue
+            missed = objective_pct is not None and value < objective_pct
+            top, bar = plot.y(value), width * 0.92
+            svg.rect(x - bar / 2, top, bar, plot.bottom - top, palette[i % 2])
+            label = fmt.attainment(value) + (" ✗" if missed else "")
+            inside = _bar_label(svg, x, top, plot.bottom, label)
+            # hatched below the label, so a label inside the bar stays on solid colour
+            start = top + (text_width(label, _VALUE) + 6 if inside else 0)
+            if missed and plot.bottom - start > 2:
+                svg.path(hatch(x - bar / 2, start, bar, plot.bottom - start), "white", 0.9)
+    items = [("box", palette[i % 2], one.label) for i, one in enumerate(series)]
+    if objective_pct is not None:  # a tier may state no objective (SPEC §3a)
+        y = plot.y(objective_pct)
+        svg.line(plot.left, y, plot.right, y, _OBJECTIVE, 1.2, "4.5 2")
+        items.append(("dash", _OBJECTIVE,
+                      _("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)}))
+    _legend(svg, height_pt - 12, items)
+    return svg.data_uri()
 
 
 _STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0)
@@ -206,44 +178,93 @@ def _places(ticks: Sequence[float]) -> int:
     return 3
 
 
-def _line_panel(ax: Any, quarters: Sequence[str], series: Sequence[tuple[str, str,
-                list[float | None]]], line: float | None, line_label: str, places: int,
-                min_span: float, fmt: Formatters, title: str) -> None:
+@dataclass(frozen=True)
+class _Line:
+    """One trend series: legend label, colour, one value per quarter (None: no data)."""
+
+    label: str
+    colour: str
+    values: Sequence[float | None]
+
+
+def _x_mark(svg: Svg, x: float, y: float) -> None:
+    """A ✗-shaped marker on a missed value (a shape, not only a colour)."""
+    r = 3.2
+    svg.path(f"M{x - r:.2f} {y - r:.2f}L{x + r:.2f} {y + r:.2f}"
+             f"M{x - r:.2f} {y + r:.2f}L{x + r:.2f} {y - r:.2f}", _OBJECTIVE, 1.6)
+
+
+def _line_panel(svg: Svg, left: float, right: float, quarters: Sequence[str],
+                series: Sequence[_Line], line: float | None, line_label: str,
+                places: int, min_span: float, fmt: Formatters, title: str) -> None:
     """One trend panel: lines with direct value labels, the target line, and ✗ markers
-    (a different shape, not only a colour) where a value misses the line. ``line`` None:
-    the tier states no objective (SPEC §3a), so nothing is drawn or marked against it."""
-    values = [v for _l, _c, vs in series for v in vs if v is not None]
+    where a value misses the line. ``line`` None: the tier states no objective (SPEC
+    §3a), so nothing is drawn or marked against it."""
+    svg.text(left, 11, title, 9)
+    values = [v for one in series for v in one.values if v is not None]
     if not values:
-        _no_data(ax, fmt.translations.gettext("No data yet"))
-        ax.set_title(title, fontsize=9, loc="left")
+        _no_data(svg, _Plot(left, 24, right, 100, 0, 1),
+                 fmt.translations.gettext("No data yet"))
         return
     lo, hi, ticks = axis_range(values, line if line is not None else 100.0, min_span)
-    xs = list(range(len(quarters)))
-    for n, (label, colour, vs) in enumerate(series):
-        ys = [v if v is not None else float("nan") for v in vs]
-        ax.plot(xs, ys, marker="o", color=colour, label=label, linewidth=1.6, markersize=4)
-        for x, v in zip(xs, vs, strict=True):
+    plot = _Plot(left, 24, right, 100, lo, hi)
+    tick_places = _places(ticks)
+    _y_axis(svg, plot, ticks, lambda v: fmt.percent(round(v, 6), tick_places))
+    step = (right - left) / len(quarters)
+    xs = [left + (i + 0.5) * step for i in range(len(quarters))]
+    labels = [fmt.quarter(q) for q in quarters]
+    # long labels ("3. Quartal 2026") get a smaller size so neighbours never touch
+    size = min(_TICK, 0.9 * step / (0.6 * max(len(t) for t in labels)))
+    for x, label in zip(xs, labels, strict=True):
+        svg.text(x, plot.bottom + 10, label, max(size, 5.5), anchor="middle")
+    items = []
+    if line is not None:
+        svg.line(left, plot.y(line), right, plot.y(line), _OBJECTIVE, 1.0, "4 2")
+    for n, one in enumerate(series):
+        run: list[tuple[float, float]] = []
+        for x, v in zip(xs, one.values, strict=True):  # a gap (None) breaks the line
+            if v is None:
+                if len(run) > 1:
+                    svg.polyline(run, one.colour, 1.6)
+                run = []
+                continue
+            run.append((x, plot.y(v)))
+        if len(run) > 1:
+            svg.polyline(run, one.colour, 1.6)
+        for i, (x, v) in enumerate(zip(xs, one.values, strict=True)):
             if v is None:
                 continue
-            missed = line is not None and v < line
+            y, missed = plot.y(v), line is not None and v < line
+            svg.circle(x, y, 2.2, one.colour)
             if missed:
-                ax.plot([x], [v], marker="X", color=_OBJECTIVE, markersize=8, zorder=5)
-            offset = 7 if n % 2 == 0 else -11
-            ax.annotate(fmt.percent(v, places) + (" ✗" if missed else ""), (x, v),
-                        textcoords="offset points", xytext=(0, offset), ha="center",
-                        fontsize=6.8, color=_OBJECTIVE if missed else "#36404A",
-                        annotation_clip=False)
+                _x_mark(svg, x, y)
+            # the higher value's label above its point, the lower's below, so two
+            # series' labels never sit on each other (a tie: the first above)
+            others = [w for o in series if o is not one
+                      for w in (o.values[i],) if w is not None]
+            above = all(v > w for w in others) or (n == 0 and all(v >= w for w in others))
+            svg.text(x, y - 6 if above else y + 12, fmt.percent(v, places)
+                     + (" ✗" if missed else ""), 6.8, _OBJECTIVE if missed else TEXT,
+                     anchor="middle")
+        items.append(("box", one.colour, one.label))
     if line is not None:
-        ax.axhline(line, color=_OBJECTIVE, linewidth=1, linestyle="--", label=line_label)
-    ax.set_ylim(lo, hi)
-    ax.set_yticks(ticks)
-    tick_places = _places(ticks)
-    ax.yaxis.set_major_formatter(FuncFormatter(
-        lambda v, _p: fmt.percent(round(v, 6), tick_places)))
-    ax.set_xticks(xs, [fmt.quarter(q) for q in quarters])
-    ax.set_xlim(-0.4, len(quarters) - 0.6)
-    ax.set_title(title, fontsize=9, loc="left", pad=13)  # above the top value's label
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=7.2)
+        items.append(("dash", _OBJECTIVE, line_label))
+    _panel_legend(svg, (left + right) / 2, 130, items)
+
+
+def _panel_legend(svg: Svg, centre: float, y: float,
+                  items: Sequence[tuple[str, str, str]]) -> None:
+    """A legend row centred at ``centre``: ``(kind, colour, label)`` with kind ``box``
+    (a bar's colour) or ``dash`` (the objective line)."""
+    widths = [14 + text_width(label, _LEGEND) + 12 for _k, _c, label in items]
+    x = centre - (sum(widths) - 12) / 2
+    for (kind, colour, label), width in zip(items, widths, strict=True):
+        if kind == "box":
+            svg.rect(x, y - 6.5, 9, 7, colour)
+        else:
+            svg.line(x - 1, y - 3, x + 10, y - 3, colour, 1.2, "3 2")
+        svg.text(x + 14, y, label, _LEGEND)
+        x += width
 
 
 def trend_chart(
@@ -254,62 +275,74 @@ def trend_chart(
     guarantee_pct: float | None = None,
 ) -> str | None:
     """Attainment (response, resolution) against the objective, and critical uptime
-    against the guarantee, per quarter, oldest first. None with fewer than two quarters."""
+    against the guarantee, per quarter, oldest first; two panels, 10.4 × 1.9 in. None
+    with fewer than two quarters."""
     if len(history) < 2:
         return None
     _ = fmt.translations.gettext
     quarters = [h.quarter for h in history]
-    with _figure(10.4, 1.9, Margins(left=0.5, right=0.15, top=0.4, bottom=0.55,
-                                     wspace=0.16)) as fig:
-        left, right = fig.subplots(1, 2)
-        _line_panel(left, quarters, [
-            (_("Response"), colours.primary, [h.response_pct for h in history]),
-            (_("Resolution"), colours.accent, [h.resolution_pct for h in history]),
-        ], objective_pct, _("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)}
-            if objective_pct is not None else "", 1, 10.0, fmt, _("Tickets within target"))
-        line = guarantee_pct if guarantee_pct is not None else objective_pct
-        _line_panel(right, quarters, [
-            (_("Critical systems"), colours.primary,
-             [h.critical_uptime_pct for h in history]),
-        ], line, _("Guarantee %(pct)s") % {"pct": fmt.uptime(line)}
-            if line is not None else "", 2, 0.5, fmt,
-            _("Availability of critical systems"))
-        for ax in (left, right):
-            ax.yaxis.grid(True, color=_GRID)
-            ax.tick_params(axis="x", labelsize=7.5)
-        return _to_data_uri(fig)
+    svg = Svg(749, 137)
+    _line_panel(svg, 40, 352, quarters, [
+        _Line(_("Response"), colours.primary, [h.response_pct for h in history]),
+        _Line(_("Resolution"), colours.accent, [h.resolution_pct for h in history]),
+    ], objective_pct, _("Objective %(pct)s") % {"pct": fmt.attainment(objective_pct)}
+        if objective_pct is not None else "", 1, 10.0, fmt, _("Tickets within target"))
+    line = guarantee_pct if guarantee_pct is not None else objective_pct
+    _line_panel(svg, 430, 738, quarters, [
+        _Line(_("Critical systems"), colours.primary,
+              [h.critical_uptime_pct for h in history]),
+    ], line, _("Guarantee %(pct)s") % {"pct": fmt.uptime(line)}
+        if line is not None else "", 2, 0.5, fmt, _("Availability of critical systems"))
+    return svg.data_uri()
+
+
+def count_ticks(top: float, max_ticks: int = 5) -> list[int]:
+    """Whole-number ticks from 0 covering ``top`` at a 1-2-5 step, at most
+    ``max_ticks`` steps (so every label differs and none is a fraction)."""
+    top, decade = max(top, 1.0), 1
+    while True:
+        for step in (decade, 2 * decade, 5 * decade):
+            if math.ceil(top / step) <= max_ticks:
+                return list(range(0, math.ceil(top / step) * step + 1, step))
+        decade *= 10
 
 
 def months_chart(desk: Any, priorities: Sequence[str], fmt: Formatters,
-                 colours: ChartColours) -> str:
+                 colours: ChartColours, size: tuple[float, float] = (432, 216)) -> str:
     """Stacked bars of tickets per month and priority, the month's total on top; a
-    quarter without tickets says so."""
+    quarter without tickets says so. ``size`` (width, height) in points, as shown."""
     _ = fmt.translations.gettext
-    with _figure(6.0, 3.0) as fig:
-        ax = fig.add_subplot()
-        if desk is None or not desk.total:
-            _no_data(ax, _("No tickets this quarter"))
-            return _to_data_uri(fig)
-        keys: list[str | None] = [*priorities, None]
-        shades = _shades(colours.primary, len(keys))
-        xs = list(range(len(desk.months)))
-        bottom = [0.0] * len(xs)
+    width_pt, height_pt = size
+    svg = Svg(width_pt, height_pt)
+    if desk is None or not desk.total:
+        _no_data(svg, _Plot(36, 10, width_pt - 8, height_pt - 48, 0, 1),
+                 _("No tickets this quarter"))
+        return svg.data_uri()
+    keys: list[str | None] = [*priorities, None]
+    shades = _shades(colours.primary, len(keys))
+    top = max(row.total for row in desk.months)
+    ticks = count_ticks(top)
+    plot = _Plot(36, 14, width_pt - 8, height_pt - 48, 0.0, max(ticks[-1], top * 1.12))
+    _y_axis(svg, plot, ticks, fmt.number)
+    slot = (plot.right - plot.left) / max(len(desk.months), 1)
+    items = []
+    for key, shade in zip(keys, shades, strict=True):
+        if any(row.by_priority.get(key, 0) for row in desk.months):
+            items.append(("box", shade, key if key is not None else _("Unclassified")))
+    for m, row in enumerate(desk.months):
+        centre, bar = plot.left + (m + 0.5) * slot, 0.6 * slot
+        base = 0.0
         for key, shade in zip(keys, shades, strict=True):
-            heights = [float(row.by_priority.get(key, 0)) for row in desk.months]
-            if not any(heights):
-                continue
-            ax.bar(xs, heights, 0.6, bottom=bottom, color=shade,
-                   label=key if key is not None else _("Unclassified"))
-            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        for x, row in zip(xs, desk.months, strict=True):
-            ax.text(x, row.total, fmt.number(row.total), ha="center", va="bottom",
-                    fontsize=8, fontweight="bold", color="#36404A", parse_math=False)
-        ax.set_xticks(xs, [fmt.month(row.month) for row in desk.months])
-        ax.set_ylim(0, max(bottom) * 1.15 + 1)
-        ax.yaxis.grid(True, color=_GRID)
-        ax.set_axisbelow(True)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=5, fontsize=7.5)
-        return _to_data_uri(fig)
+            height = float(row.by_priority.get(key, 0))
+            if height:
+                svg.rect(centre - bar / 2, plot.y(base + height), bar,
+                         plot.y(base) - plot.y(base + height), shade)
+                base += height
+        svg.text(centre, plot.y(row.total) - 3, fmt.number(row.total), 8, anchor="middle",
+                 bold=True)
+        svg.text(centre, plot.bottom + 12, fmt.month(row.month), 8.5, anchor="middle")
+    _legend(svg, height_pt - 12, items)
+    return svg.data_uri()
 
 
 def _shades(hex_colour: str, n: int) -> list[str]:

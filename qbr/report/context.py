@@ -13,7 +13,9 @@ Templates receive:
 ``breached``        up to ``BREACHED_ROWS`` :class:`BreachedRow`; ``breached_more`` the rest
 ``critical_outages`` the :class:`~qbr.pack.OutageRow` of critical monitors, by start
 ``monitors``        ``m.uptime.monitors`` (list of dicts)
-``charts``          ``{"attainment": data-URI, "trend": data-URI or None}``
+``charts``          ``{"attainment": data-URI, "trend": data-URI or None, "months": …}``;
+                    ``attainment_low``: the per-priority chart at 750×125 pt;
+                    ``months_side``: by month at 285×160 pt
 ``logo_url``        ``file:`` URL of the logo (served by the SafeFetcher) or None
 ``colours``         ``{"primary": "#RRGGBB", "accent": "#RRGGBB"}``, validated
 ``footer``          CSS string literals for the running footer (escaped by ``css_string``)
@@ -148,11 +150,19 @@ def _charts(pack: Pack, fmt: Formatters, colours: dict[str, str]) -> dict[str, s
     ]
     palette = charts.ChartColours(colours["primary"], colours["accent"])
     guarantee = min((s.guarantee_pct for s in pack.systems if s.critical), default=None)
+    def attainment(size: tuple[float, float]) -> str:
+        return charts.attainment_chart(keys, series, pack.objective_pct, fmt, palette, size)
+
     return {
-        "attainment": charts.attainment_chart(keys, series, pack.objective_pct, fmt, palette),
+        "attainment": attainment((432, 216)),
+        # sized as the service-level page shows it (points, full width below a short
+        # list), so its labels stay legible
+        "attainment_low": attainment((750, 125)),
         "trend": charts.trend_chart(pack.history, pack.objective_pct, fmt, palette,
                                     guarantee),
         "months": charts.months_chart(pack.desk, keys, fmt, palette),
+        # beside the summary's sentences (no notes): the narrow column's width
+        "months_side": charts.months_chart(pack.desk, keys, fmt, palette, (285, 160)),
     }
 
 
