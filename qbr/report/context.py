@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup
+
 from qbr.pack import OutageRow, Pack, TicketRow
 from qbr.report import charts, story, wording
 from qbr.report.formatters import (
@@ -171,9 +173,15 @@ def target_for(pack: Pack, fmt: Formatters) -> Any:
     ("3 business days (24 h)" on office hours, "4 h" round the clock)."""
     def target(minutes: float | None, priority: str) -> str:
         clock = pack.priority_clocks.get(priority)
-        return target_text(minutes, clock.always if clock else True,
+        text = target_text(minutes, clock.always if clock else True,
                            clock.day_minutes if clock else None, fmt.translations,
                            fmt.number)
+        # A narrow column may wrap "3 business days (24 h)" before "(24 h)", never
+        # inside it ("(24 / h)" was printed).
+        head, sep, tail = text.partition(" (")
+        if not sep:
+            return text
+        return Markup('{} <span class="nowrap">({}</span>').format(head, tail)
     return target
 
 
