@@ -112,6 +112,8 @@ class SourceRows:
     folded: list[object] = field(default_factory=list)
     last_seen: datetime | None = None
     folded_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
+    folded_events: pd.DataFrame | None = None  # event logs: status history (EVENT_COLUMNS)
+    folded_tickets: pd.DataFrame | None = None  # event logs: the tickets (TICKET_COLUMNS)
 
     @property
     def report(self) -> FileReport:
@@ -622,6 +624,12 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
+def _unmapped_folded(result: SourceRows) -> Counter[str]:
+    """Accepted, unclassified tickets folded from an event log, per exported priority."""
+    return Counter(t.priority_raw for t in result.folded
+                   if isinstance(t, Ticket) and t.client and t.priority is None)
+
+
 def _report(result: SourceRows) -> FileReport:
     pending = result.source.kind == "status" and not result.linked
     if result.frame is not None:
@@ -632,14 +640,15 @@ def _report(result: SourceRows) -> FileReport:
         if result.source.kind == "tickets":
             unclassified = assigned & frame["priority"].isna().to_numpy()
             unmapped = Counter(frame["priority_raw"][unclassified].tolist())
+        elif result.folded:  # qbr.logs: the rows are in ``frame``, the tickets folded
+            unmapped = _unmapped_folded(result)
         accepted, unassigned = int(assigned.sum()), int((~assigned).sum())
     else:
         ok = [v for v in result.valid if v.client is not None or pending]
         rest = [v for v in result.valid if v.client is None and not pending]
         accepted, unassigned = len(ok), len(rest)
         unassigned_names = Counter(v.name for v in rest)
-        unmapped = Counter(t.priority_raw for t in result.folded  # qbr.logs: folded tickets
-                           if isinstance(t, Ticket) and t.client and t.priority is None)
+        unmapped = _unmapped_folded(result)
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
         read=result.read, accepted=accepted, unassigned=unassigned,

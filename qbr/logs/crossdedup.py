@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from qbr.adapter import Rejection
-from qbr.model import StatusEvent, Ticket
+from qbr.model import Ticket
 
 if TYPE_CHECKING:
     from qbr.ingest import SourceRows
@@ -91,8 +91,13 @@ def drop_folded(loser: SourceRows, ticket: Ticket, reason: str) -> None:
     """Take a folded ticket and its status events out of ``loser``: every event-log row
     that built it becomes a ``superseded`` rejection with ``reason`` (counted, not lost)."""
     rows = set(loser.folded_rows.get(ticket.ticket_id, []))
-    loser.folded = [x for x in loser.folded if x is not ticket and not (
-        isinstance(x, StatusEvent) and x.ticket_id == ticket.ticket_id)]
+    loser.folded = [x for x in loser.folded if x is not ticket]
+    if loser.folded_events is not None:
+        events = loser.folded_events
+        loser.folded_events = events[(events["ticket_id"] != ticket.ticket_id).to_numpy()]
+    if loser.frame is not None:  # the log's accepted rows (qbr.logs.dispatch.row_frame)
+        frame = loser.frame
+        loser.frame = frame[~frame["source_row"].isin(rows).to_numpy()].reset_index(drop=True)
     loser.valid = [v for v in loser.valid if v.row not in rows]
     loser.rejections.extend(
         Rejection(loser.file, r, "superseded", None, reason, ticket.client or None)

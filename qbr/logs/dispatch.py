@@ -2,8 +2,9 @@
 :func:`qbr.ingest.read_source` calls for ``events``, ``uptime_states`` and ``checks``).
 
 The folded records (tickets, status events, outages, unmonitored spans, observed
-monitors) go to ``SourceRows.folded``; ``SourceRows.valid`` holds one entry per
-accepted or unassigned *row*, so the file's accounting stays
+monitors) go to ``SourceRows.folded`` (an event log's tickets and status history also
+as frames: ``folded_tickets``, ``folded_events``); ``SourceRows.frame`` holds one row per
+accepted or unassigned *log row* (:func:`row_frame`), so the file's accounting stays
 ``read = accepted + unassigned + rejected`` with folded rows counted as accepted events.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from qbr.adapt_columns import propose_format
@@ -21,20 +23,18 @@ from qbr.adapter import (
     InputWarning,
     MonitorIndex,
     Rejection,
-    ValidRow,
     config_monitors,
     source_label,
 )
 from qbr.config import Config, Source
 from qbr.errors import ConfigError
-from qbr.frames import events_frame, tickets_frame
 from qbr.io import mojibake, read_table
 from qbr.logs import events, uptime_states
 from qbr.logs.crossdedup import against_tickets, drop_folded
 from qbr.logs.frame import Folded, text_frame
 from qbr.logs.kuma import is_sqlite, read_kuma
 from qbr.logs.sniff import refuse_json
-from qbr.model import Monitor, Outage, StatusEvent, Ticket, Unmonitored
+from qbr.model import Monitor, Outage, Ticket, Unmonitored
 
 if TYPE_CHECKING:
     from qbr.ingest import SourceRows
@@ -45,9 +45,6 @@ _FIELDS = {
     "uptime_states": (uptime_states.REQUIRED, uptime_states.OPTIONAL),
     "checks": (uptime_states.REQUIRED, uptime_states.OPTIONAL),
 }
-#: A folded row's entry in ``SourceRows.valid`` carries this placeholder record: the
-#: row's contribution lives in ``SourceRows.folded`` (rows are not one record each).
-ROW_MARK = Monitor(monitor="", client="", critical=False)
 
 
 def check_log_columns(config: Config, source: Source) -> None:
@@ -91,13 +88,29 @@ def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRo
             frame[name] = ""
     folded = _fold(config, source, frame, file, labels, monitors)
     notes += _date_hint(frame, folded.rejections, source, file, labels)
-    valid = [ValidRow(ROW_MARK, client, folded.names.get(row, ""), row)
-             for row, client in sorted(folded.rows.items())]
-    return SourceRows(source=source, file=file, labels=labels, read=read, valid=valid,
+    return SourceRows(source=source, file=file, labels=labels, read=read, valid=[],
+                      frame=row_frame(folded.rows, folded.names),
                       rejections=rejected + folded.rejections,
                       warnings=notes + folded.warnings,
                       folded=folded.records, last_seen=folded.last_seen,
-                      folded_rows=folded.ticket_rows)
+                      folded_rows=folded.ticket_rows, folded_events=folded.events,
+                      folded_tickets=folded.tickets)
+
+
+def row_frame(clients: Mapping[int, str | None], names: Mapping[int, str]) -> pd.DataFrame:
+    """The accepted and unassigned rows of a log as ``SourceRows.frame`` holds a ticket
+    source's: ``source_row`` (int64, ascending), ``_client`` (client key, ``None`` =
+    unassigned) and ``_name`` (the exported client or monitor name); the file's counts
+    come from it (:func:`qbr.ingest._report`), so 141,712 folded rows are not 141,712
+    records."""
+    rows = np.fromiter(clients.keys(), dtype=np.int64, count=len(clients))
+    order = np.argsort(rows, kind="stable")
+    owner = np.array(list(clients.values()), dtype=object)[order] if len(rows) else \
+        np.empty(0, dtype=object)
+    name = np.array([names.get(r, "") for r in clients], dtype=object)[order] \
+        if len(rows) else np.empty(0, dtype=object)
+    return pd.DataFrame({"source_row": rows[order], "_client": pd.Series(owner, dtype=object),
+                         "_name": pd.Series(name, dtype=object)})
 
 
 def _date_hint(frame: pd.DataFrame, rejections: Sequence[Rejection], source: Source,
@@ -181,25 +194,53 @@ def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.D
     tickets = against_tickets(results, tickets)  # same ids in a tickets source
     folded = [x for r in logs for x in r.folded]
     new_tickets = _assigned(folded, Ticket)
-    keys = {t.key for t in new_tickets}
-    new_events = [e for e in folded
-                  if isinstance(e, StatusEvent) and (e.system, e.ticket_id) in keys]
-    if new_tickets:
-        frame = tickets_frame(new_tickets)
-        tickets = pd.concat([tickets, frame], ignore_index=True) if len(tickets) else frame
+    frames = _assigned_frames(logs)
+    if frames:
+        tickets = pd.concat([tickets, *frames] if len(tickets) else frames,
+                            ignore_index=True)
+    new_events = _assigned_events(logs, new_tickets)
     if new_events:
-        frame = events_frame(new_events)
-        if len(events):
-            events = pd.concat([events, frame], ignore_index=True).sort_values(
-                ["system", "ticket_id", "at"], kind="stable", ignore_index=True)
-        else:
-            events = frame
+        parts = [events, *new_events] if len(events) else new_events
+        events = pd.concat(parts, ignore_index=True).sort_values(
+            ["system", "ticket_id", "at"], kind="stable", ignore_index=True)
     observed = {m.monitor: m for m in folded if isinstance(m, Monitor)}
     return LogPart(
         tickets, events, _assigned(folded, Outage),
         tuple(observed.get(m.monitor, m) for m in monitors),
         _assigned(folded, Unmonitored),
         max((r.last_seen for r in logs if r.last_seen), default=None))
+
+
+def _assigned_frames(logs: Sequence[SourceRows]) -> list[pd.DataFrame]:
+    """Per event log, the rows of its folded tickets frame still among its assigned
+    ticket records (de-duplication takes the losers out of ``folded``), in its order."""
+    parts = []
+    for r in logs:
+        frame = r.folded_tickets
+        if frame is None or not len(frame):
+            continue
+        mine = {t.ticket_id for t in r.folded if isinstance(t, Ticket) and t.client}
+        kept = frame[frame["ticket_id"].isin(mine).to_numpy()]
+        if len(kept):
+            parts.append(kept)
+    return parts
+
+
+def _assigned_events(logs: Sequence[SourceRows], tickets: Sequence[Ticket]
+                     ) -> list[pd.DataFrame]:
+    """Per event log, the folded status events of ``tickets`` (the assigned winners)."""
+    ids: dict[str, set[str]] = {}
+    for t in tickets:
+        ids.setdefault(t.system, set()).add(t.ticket_id)
+    parts = []
+    for r in logs:
+        frame = r.folded_events
+        if frame is None or not len(frame):
+            continue
+        mine = frame[frame["ticket_id"].isin(ids.get(r.source.system, set())).to_numpy()]
+        if len(mine):
+            parts.append(mine)
+    return parts
 
 
 def _assigned(records: list[object], kind: type[_T]) -> tuple[_T, ...]:
