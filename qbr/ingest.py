@@ -188,10 +188,11 @@ def read_source(config: Config, source: Source, monitors: MonitorIndex | None = 
     With ``use_cache``, a ticket or status source is taken from the parse cache when its
     file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`).
     Event and uptime logs are read by :func:`qbr.logs.dispatch.read_log` (same reader,
-    then folded) and never cached: their fold depends on the configured monitors."""
+    then folded) and cached with their fold (:mod:`qbr.logs.cache`: the key also covers
+    the monitors, clients and tiers the fold reads)."""
     if source.kind in LOG_KINDS:
         return read_log(config, source,
-                        monitor_index(config) if monitors is None else monitors)
+                        monitor_index(config) if monitors is None else monitors, use_cache)
     refuse_json(source, source_label(config, source))
     check_columns(config, source)
     file = source_label(config, source)
@@ -261,7 +262,7 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     same frames (:mod:`qbr.logs`). Instants are UTC. ``use_cache``: see
     :func:`read_source`; in addition the part built from ticket and status sources after
     the cross-file rules is cached as a whole, so an unchanged run re-reads only Parquet
-    (logs are always read afresh and folded on top)."""
+    (logs come from their own cache entries and are folded on top)."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}

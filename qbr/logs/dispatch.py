@@ -29,6 +29,7 @@ from qbr.adapter import (
 from qbr.config import Config, Source
 from qbr.errors import ConfigError
 from qbr.io import mojibake, read_table
+from qbr.logs import cache as log_cache
 from qbr.logs import events, uptime_states
 from qbr.logs.crossdedup import against_tickets, drop_folded
 from qbr.logs.frame import Folded, text_frame
@@ -63,12 +64,33 @@ def check_log_columns(config: Config, source: Source) -> None:
         raise ConfigError(config.file, key, f"missing required field(s): {', '.join(missing)}")
 
 
-def read_log(config: Config, source: Source, monitors: MonitorIndex) -> SourceRows:
-    """Read and fold one log (see module docstring)."""
-    from qbr.ingest import SourceRows
-
+def read_log(config: Config, source: Source, monitors: MonitorIndex,
+             use_cache: bool = False) -> SourceRows:
+    """Read and fold one log (see module docstring). With ``use_cache``, an unchanged
+    log (same bytes, source entry, clients, tiers and monitors) is taken from the parse
+    cache, else stored there after folding (:mod:`qbr.logs.cache`)."""
     check_log_columns(config, source)
     file = source_label(config, source)
+    key = None
+    if use_cache:
+        try:
+            key = log_cache.log_key(config, source, file, monitors)
+        except OSError:
+            key = None  # the reader reports a missing or unreadable file
+    if key is not None:
+        hit = log_cache.load(key, source, file)
+        if hit is not None:
+            return hit
+    result = _read_log(config, source, file, monitors)
+    if key is not None:
+        log_cache.store(key, result)
+    return result
+
+
+def _read_log(config: Config, source: Source, file: str,
+              monitors: MonitorIndex) -> SourceRows:
+    from qbr.ingest import SourceRows
+
     notes: list[InputWarning] = []
     if is_sqlite(source.path):
         frame = read_kuma(source.path, file, source.columns)
