@@ -213,7 +213,7 @@ def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.D
     if not logs:
         return LogPart(tickets, events, (), monitors, (), None)
     dedup_folded(logs)
-    tickets = against_tickets(results, tickets)  # same ids in a tickets source
+    tickets, events = against_tickets(results, tickets, events)  # same ids, tickets source
     folded = [x for r in logs for x in r.folded]
     new_tickets = _assigned(folded, Ticket)
     frames = _assigned_frames(logs)
