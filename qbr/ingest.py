@@ -627,8 +627,11 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _unmapped_folded(result: SourceRows) -> Counter[str]:
     """Accepted, unclassified tickets folded from an event log, per exported priority."""
-    return Counter(t.priority_raw for t in result.folded
-                   if isinstance(t, Ticket) and t.client and t.priority is None)
+    frame = result.folded_tickets
+    if frame is None:
+        return Counter()
+    hit = ((frame["client"] != "") & frame["priority"].isna()).to_numpy()
+    return Counter(frame["priority_raw"][hit].tolist())
 
 
 def _report(result: SourceRows) -> FileReport:
@@ -641,7 +644,7 @@ def _report(result: SourceRows) -> FileReport:
         if result.source.kind == "tickets":
             unclassified = assigned & frame["priority"].isna().to_numpy()
             unmapped = Counter(frame["priority_raw"][unclassified].tolist())
-        elif result.folded:  # qbr.logs: the rows are in ``frame``, the tickets folded
+        elif result.folded_tickets is not None:  # qbr.logs: an event log's rows
             unmapped = _unmapped_folded(result)
         accepted, unassigned = int(assigned.sum()), int((~assigned).sum())
     else:

@@ -126,3 +126,27 @@ def test_the_losing_export_takes_its_status_history_with_it(tmp_path: Path) -> N
     entry = Engine(cfg, data).client_quarter(
         "acme", parse_quarter("2026Q3"), datetime(2026, 7, 2, tzinfo=UTC)).entry
     assert entry["resolution"]["P1"]["median_minutes"] == 195
+
+
+def test_between_two_logs_the_later_update_wins_with_its_history(tmp_path: Path) -> None:
+    # a.csv's T1 was last updated 12:00, b.csv's at 10:00: a.csv wins although it comes
+    # first in the config; b.csv's two T1 rows are superseded naming a.csv row 3 (T1's
+    # latest row there), and T1's history is a.csv's alone. T2 (b.csv only) stays.
+    write(tmp_path, "a.csv", "id,at,state,client,prio\n"
+          "T1,2026-07-01 09:00,New,ACME GmbH,P1\n"
+          "T1,2026-07-01 12:00,Resolved,ACME GmbH,P1\n")
+    write(tmp_path, "b.csv", "id,at,state,client,prio\n"
+          "T1,2026-07-01 09:00,New,ACME GmbH,P1\n"
+          "T1,2026-07-01 10:00,Resolved,ACME GmbH,P1\n"
+          "T2,2026-07-01 09:00,New,ACME GmbH,P1\n")
+    data = load_dataset(make_config(tmp_path, {
+        "a": source("a.csv", kind="events", columns=LOG, values=STATES, system="psa"),
+        "b": source("b.csv", kind="events", columns=LOG, values=STATES, system="psa")}))
+    assert sorted((t.ticket_id, t.source.file) for t in data.tickets) == [
+        ("T1", "a.csv"), ("T2", "b.csv")]
+    a, b = data.files
+    assert (a.read, a.accepted, a.rejected.total()) == (2, 2, 0)
+    assert (b.read, b.accepted, b.rejected) == (3, 1, {"superseded": 2})
+    assert [(r.row, r.detail) for r in data.rejections] == [
+        (2, "superseded by a.csv row 3"), (3, "superseded by a.csv row 3")]
+    assert {e.source.file for e in data.status_events[("psa", "T1")]} == {"a.csv"}

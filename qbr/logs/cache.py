@@ -170,7 +170,6 @@ def load(key: str, source: Source, file: str) -> SourceRows | None:
 
 def _load(folder: Path, key: str, source: Source, file: str) -> SourceRows | None:
     from qbr.ingest import SourceRows
-    from qbr.logs.events import ticket_list
 
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta["key"] != key:
@@ -184,8 +183,6 @@ def _load(folder: Path, key: str, source: Source, file: str) -> SourceRows | Non
     tickets = frame("tickets") if meta["tickets"] else None
     events = frame("events") if meta["events"] else None
     folded: list[object] = []
-    if tickets is not None:
-        folded.extend(ticket_list(tickets))
     folded.extend(_outages(frame("outages")))
     folded.extend(unmonitored_records(frame("unmonitored")))
     folded.extend(monitor_records(frame("monitors")))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qbr.adapter import Rejection
+from qbr.logs.events import ticket_list
 from qbr.model import Ticket
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def against_tickets(results: Sequence[SourceRows], tickets: pd.DataFrame,
     drop: list[int] = []
     lost: dict[tuple[str, str], str] = {}  # export ticket key → the winning log row
     for log in logs:
-        for t in [x for x in log.folded if isinstance(x, Ticket)]:
+        for t in _candidates(log, tickets):
             pos = positions.get(t.key)
             if pos is None:
                 continue
@@ -103,6 +104,16 @@ def _drop_history(results: Sequence[SourceRows], events: pd.DataFrame,
     return events[~gone].reset_index(drop=True) if gone.any() else events
 
 
+def _candidates(log: SourceRows, tickets: pd.DataFrame) -> list[Ticket]:
+    """The folded tickets of ``log`` whose id is also among ``tickets`` (its system's),
+    as records: only these are compared, one by one."""
+    frame = log.folded_tickets
+    if frame is None or not len(frame):
+        return []
+    mine = tickets["ticket_id"][(tickets["system"] == log.source.system).to_numpy()]
+    return ticket_list(frame[frame["ticket_id"].isin(mine).to_numpy()])
+
+
 def _folded_wins(t: Ticket, row: pd.Series, log_is_later: bool) -> bool:
     stamp = row["updated_at"]
     if t.updated_at is not None and not pd.isna(stamp):
@@ -126,21 +137,23 @@ def _drop_export_row(export: SourceRows, row: pd.Series, log: SourceRows, t: Tic
 
 
 def _drop_folded(log: SourceRows, ticket: Ticket, export: SourceRows, row: int) -> None:
-    drop_folded(log, ticket, f"superseded by {export.file} row {row} (the export's version)")
+    drop_folded(log, ticket.ticket_id, ticket.client,
+                f"superseded by {export.file} row {row} (the export's version)")
 
 
-def drop_folded(loser: SourceRows, ticket: Ticket, reason: str) -> None:
+def drop_folded(loser: SourceRows, ticket_id: str, client: str, reason: str) -> None:
     """Take a folded ticket and its status events out of ``loser``: every event-log row
-    that built it becomes a ``superseded`` rejection with ``reason`` (counted, not lost)."""
-    rows = set(loser.folded_rows.get(ticket.ticket_id, []))
-    loser.folded = [x for x in loser.folded if x is not ticket]
-    if loser.folded_events is not None:
-        events = loser.folded_events
-        loser.folded_events = events[(events["ticket_id"] != ticket.ticket_id).to_numpy()]
+    that built it becomes a ``superseded`` rejection with ``reason`` (counted, not lost).
+    ``client``: the ticket's client key (``""`` = unassigned)."""
+    rows = set(loser.folded_rows.get(ticket_id, []))
+    for name in ("folded_tickets", "folded_events"):
+        frame = getattr(loser, name)
+        if frame is not None:
+            setattr(loser, name, frame[(frame["ticket_id"] != ticket_id).to_numpy()])
     if loser.frame is not None:  # the log's accepted rows (qbr.logs.dispatch.row_frame)
         frame = loser.frame
         loser.frame = frame[~frame["source_row"].isin(rows).to_numpy()].reset_index(drop=True)
     loser.valid = [v for v in loser.valid if v.row not in rows]
     loser.rejections.extend(
-        Rejection(loser.file, r, "superseded", None, reason, ticket.client or None)
+        Rejection(loser.file, r, "superseded", None, reason, client or None)
         for r in sorted(rows))

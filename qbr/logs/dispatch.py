@@ -35,7 +35,7 @@ from qbr.logs.crossdedup import against_tickets, drop_folded
 from qbr.logs.frame import Folded, text_frame
 from qbr.logs.kuma import is_sqlite, read_kuma
 from qbr.logs.sniff import refuse_json
-from qbr.model import Monitor, Outage, Ticket, Unmonitored
+from qbr.model import Monitor, Outage, Unmonitored
 
 if TYPE_CHECKING:
     from qbr.ingest import SourceRows
@@ -156,25 +156,37 @@ def _date_hint(frame: pd.DataFrame, rejections: Sequence[Rejection], source: Sou
 
 def dedup_folded(results: Sequence[SourceRows]) -> None:
     """SPEC §7 across event sources (e.g. two daily snapshots of a list export): one
-    ticket per (system, ticket id); the version with the latest ``updated_at`` wins
-    (equal: the later source). The losers' rows become ``superseded`` rejections.
-    Folded tickets are compared with ``kind = "tickets"`` sources afterwards, by the same
-    rule (:mod:`qbr.logs.crossdedup`)."""
-    best: dict[tuple[str, str], tuple[datetime, int, SourceRows, Ticket]] = {}
-    for order, result in enumerate(results):
-        for t in (x for x in result.folded if isinstance(x, Ticket)):
-            stamp = t.updated_at or t.created_at
-            held = best.get(t.key)
-            if held is None or (stamp, order) >= held[:2]:
-                if held is not None:
-                    _supersede(held[2], held[3], result, t)
-                best[t.key] = (stamp, order, result, t)
-            else:
-                _supersede(result, t, held[2], held[3])
-
-
-def _supersede(loser: SourceRows, ticket: Ticket, winner: SourceRows, won: Ticket) -> None:
-    drop_folded(loser, ticket, f"superseded by {winner.file} row {won.source.row}")
+    ticket per (system, ticket id); the version with the latest ``updated_at`` (else
+    ``created_at``) wins, equal: the later source. Every other version's rows become
+    ``superseded`` rejections naming the winner. Folded tickets are compared with
+    ``kind = "tickets"`` sources afterwards, by the same rule
+    (:mod:`qbr.logs.crossdedup`). Column-wise: one concatenation of the keys, and work
+    only for the keys that repeat."""
+    frames = [(order, r, r.folded_tickets) for order, r in enumerate(results)
+              if r.folded_tickets is not None and len(r.folded_tickets)]
+    if len(frames) < 2:
+        return
+    keys = pd.concat([pd.DataFrame({
+        "system": f["system"].to_numpy(dtype=object),
+        "ticket_id": f["ticket_id"].to_numpy(dtype=object),
+        "stamp": f["updated_at"].fillna(f["created_at"]).to_numpy(),
+        "order": order, "row": f["source_row"].to_numpy(), "client": f["client"].to_numpy(
+            dtype=object)}) for order, _r, f in frames], ignore_index=True)
+    repeated = keys[keys.duplicated(["system", "ticket_id"], keep=False).to_numpy()]
+    if not len(repeated):
+        return
+    ranked = repeated.sort_values(["system", "ticket_id", "stamp", "order"], kind="stable")
+    winners = ranked.drop_duplicates(["system", "ticket_id"], keep="last")
+    won = {(s_, t): (o, int(n)) for s_, t, o, n in zip(
+        winners["system"], winners["ticket_id"], winners["order"], winners["row"],
+        strict=True)}
+    by_order = {order: r for order, r, _f in frames}
+    for s_, tid, order, client in zip(repeated["system"], repeated["ticket_id"],
+                                      repeated["order"], repeated["client"], strict=True):
+        w_order, w_row = won[(s_, tid)]
+        if order != w_order:
+            drop_folded(by_order[order], str(tid), str(client),
+                        f"superseded by {by_order[w_order].file} row {w_row}")
 
 
 def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
@@ -215,12 +227,11 @@ def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.D
     dedup_folded(logs)
     tickets, events = against_tickets(results, tickets, events)  # same ids, tickets source
     folded = [x for r in logs for x in r.folded]
-    new_tickets = _assigned(folded, Ticket)
     frames = _assigned_frames(logs)
     if frames:
         tickets = pd.concat([tickets, *frames] if len(tickets) else frames,
                             ignore_index=True)
-    new_events = _assigned_events(logs, new_tickets)
+    new_events = _assigned_events(logs)
     if new_events:
         parts = [events, *new_events] if len(events) else new_events
         events = pd.concat(parts, ignore_index=True).sort_values(
@@ -234,32 +245,28 @@ def fold_into(results: Sequence[SourceRows], tickets: pd.DataFrame, events: pd.D
 
 
 def _assigned_frames(logs: Sequence[SourceRows]) -> list[pd.DataFrame]:
-    """Per event log, the rows of its folded tickets frame still among its assigned
-    ticket records (de-duplication takes the losers out of ``folded``), in its order."""
+    """Per event log, its folded tickets of a configured client (de-duplication has
+    taken the losers out), in its order."""
     parts = []
     for r in logs:
         frame = r.folded_tickets
         if frame is None or not len(frame):
             continue
-        mine = {t.ticket_id for t in r.folded if isinstance(t, Ticket) and t.client}
-        kept = frame[frame["ticket_id"].isin(mine).to_numpy()]
+        kept = frame[(frame["client"] != "").to_numpy()]
         if len(kept):
             parts.append(kept)
     return parts
 
 
-def _assigned_events(logs: Sequence[SourceRows], tickets: Sequence[Ticket]
-                     ) -> list[pd.DataFrame]:
-    """Per event log, the folded status events of ``tickets`` (the assigned winners)."""
-    ids: dict[str, set[str]] = {}
-    for t in tickets:
-        ids.setdefault(t.system, set()).add(t.ticket_id)
+def _assigned_events(logs: Sequence[SourceRows]) -> list[pd.DataFrame]:
+    """Per event log, the folded status events of its assigned tickets."""
     parts = []
     for r in logs:
-        frame = r.folded_events
-        if frame is None or not len(frame):
+        frame, tickets = r.folded_events, r.folded_tickets
+        if frame is None or tickets is None or not len(frame):
             continue
-        mine = frame[frame["ticket_id"].isin(ids.get(r.source.system, set())).to_numpy()]
+        ids = tickets["ticket_id"][(tickets["client"] != "").to_numpy()]
+        mine = frame[frame["ticket_id"].isin(ids).to_numpy()]
         if len(mine):
             parts.append(mine)
     return parts

@@ -130,7 +130,6 @@ def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
         "title": _last(f, "title", gid), "category": _last(f, "category", gid),
         "queue": _last(f, "queue", gid)})
     out.tickets = _tickets(config, source, per_ticket, clients, file)
-    out.records.extend(ticket_list(out.tickets))
     rows = f["row"].to_numpy(dtype=np.int64).tolist()
     names = company.reindex(gid)
     out.rows.update(zip(rows, map_text(names, clients).tolist(), strict=True))

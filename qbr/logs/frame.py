@@ -42,8 +42,8 @@ class Folded:
     ticket_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
     #: Event logs: the status history, :data:`qbr.frames.EVENT_COLUMNS` schema.
     events: pd.DataFrame | None = None
-    #: Event logs: the folded tickets (all, unassigned too), ``TICKET_COLUMNS`` schema;
-    #: the same tickets are in ``records`` (for de-duplication).
+    #: Event logs: the folded tickets (all, unassigned too: ``client`` ``""``),
+    #: ``TICKET_COLUMNS`` schema (:func:`qbr.logs.events.ticket_list` gives records).
     tickets: pd.DataFrame | None = None
 
 
