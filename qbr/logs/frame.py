@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 
 from qbr.adapt_columns import mapped_texts
 from qbr.adapter import InputWarning, Rejection
@@ -82,7 +83,7 @@ def parse_instants(values: pd.Series, formats: Sequence[str], zone: ZoneInfo,
     many repeated times is cheap. ``serial``: the Excel date system of serial numbers
     (:func:`qbr.io.serial.serial_system`), ``None`` when they are not dates."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    texts = pa.array([str(v) for v in distinct], pa.string())
+    texts = pa.array(plain_texts(distinct), pa.string())
     parsed, serials = parse_dates(texts, formats, zone, None, serial)
     listed = ", ".join(repr(f) for f in formats)
     bad = {str(distinct[i]): serials.get(i) or
@@ -136,7 +137,7 @@ def ambiguous_values(values: pd.Series, formats: Sequence[str]) -> dict[str, str
     if len(formats) < 2:
         return {}
     distinct = pd.unique(values.astype(str))
-    found = ambiguous(pa.array([str(v) for v in distinct], pa.string()), formats)
+    found = ambiguous(pa.array(plain_texts(distinct), pa.string()), formats)
     return {str(distinct[i]): message for i, message in found.items()}
 
 
@@ -145,5 +146,11 @@ def map_text(values: pd.Series, mapping: Mapping[str, str | None]) -> pd.Series:
     texts: pandas maps an Arrow-backed text column value by value in Python, which
     costs ~0.3 s per 141,712-row column."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    looked = np.array([mapping.get(str(v)) for v in distinct] + [None], dtype=object)
+    looked = np.array([mapping.get(v) for v in plain_texts(distinct)] + [None], dtype=object)
     return pd.Series(looked[codes], index=values.index, dtype=object)
+
+
+def plain_texts(values: pd.Index | np.ndarray | ExtensionArray) -> list[str]:
+    """The values as Python ``str``, converted in one step: iterating an Arrow-backed
+    index value by value costs ~2.6 µs a value (0.2 s for the UCI log's timestamps)."""
+    return [str(v) for v in np.asarray(values, dtype=object).tolist()]
