@@ -154,6 +154,25 @@ def _records(path: Path, kind: Callable[..., Any], fields: tuple[str, ...]) -> l
     return [kind(*values) for values in zip(*(columns[f] for f in fields), strict=True)]
 
 
+def write_rejections(rejections: list[Rejection], path: Path) -> None:
+    """Rejections as a Parquet file (also used by the log cache, :mod:`qbr.logs.cache`)."""
+    _table([asdict(r) for r in rejections], _REJECTION_FIELDS, path)
+
+
+def read_rejections(path: Path) -> list[Rejection]:
+    rejections: list[Rejection] = _records(path, Rejection, _REJECTION_FIELDS)
+    return rejections
+
+
+def write_warnings(warnings: list[InputWarning], path: Path) -> None:
+    _table([asdict(w) for w in warnings], _WARNING_FIELDS, path)
+
+
+def read_warnings(path: Path) -> list[InputWarning]:
+    warnings: list[InputWarning] = _records(path, InputWarning, _WARNING_FIELDS)
+    return warnings
+
+
 def _write(path: Path, data: bytes) -> None:
     """Atomic write: a reader never sees half an entry."""
     try:

@@ -112,6 +112,8 @@ class SourceRows:
     folded: list[object] = field(default_factory=list)
     last_seen: datetime | None = None
     folded_rows: dict[str, list[int]] = field(default_factory=dict)  # ticket id → rows
+    folded_events: pd.DataFrame | None = None  # event logs: status history (EVENT_COLUMNS)
+    folded_tickets: pd.DataFrame | None = None  # event logs: the tickets (TICKET_COLUMNS)
 
     @property
     def report(self) -> FileReport:
@@ -186,10 +188,11 @@ def read_source(config: Config, source: Source, monitors: MonitorIndex | None = 
     With ``use_cache``, a ticket or status source is taken from the parse cache when its
     file and config entry are unchanged, and stored there after reading (:mod:`qbr.cache`).
     Event and uptime logs are read by :func:`qbr.logs.dispatch.read_log` (same reader,
-    then folded) and never cached: their fold depends on the configured monitors."""
+    then folded) and cached with their fold (:mod:`qbr.logs.cache`: the key also covers
+    the monitors, clients and tiers the fold reads)."""
     if source.kind in LOG_KINDS:
         return read_log(config, source,
-                        monitor_index(config) if monitors is None else monitors)
+                        monitor_index(config) if monitors is None else monitors, use_cache)
     refuse_json(source, source_label(config, source))
     check_columns(config, source)
     file = source_label(config, source)
@@ -259,7 +262,7 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     same frames (:mod:`qbr.logs`). Instants are UTC. ``use_cache``: see
     :func:`read_source`; in addition the part built from ticket and status sources after
     the cross-file rules is cached as a whole, so an unchanged run re-reads only Parquet
-    (logs are always read afresh and folded on top)."""
+    (logs come from their own cache entries and are folded on top)."""
     index = monitor_index(config)
     first = {i: read_source(config, s, index) for i, s in enumerate(config.sources)
              if s.kind == "monitors"}
@@ -622,6 +625,15 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
+def _unmapped_folded(result: SourceRows) -> Counter[str]:
+    """Accepted, unclassified tickets folded from an event log, per exported priority."""
+    frame = result.folded_tickets
+    if frame is None:
+        return Counter()
+    hit = ((frame["client"] != "") & frame["priority"].isna()).to_numpy()
+    return Counter(frame["priority_raw"][hit].tolist())
+
+
 def _report(result: SourceRows) -> FileReport:
     pending = result.source.kind == "status" and not result.linked
     if result.frame is not None:
@@ -632,14 +644,15 @@ def _report(result: SourceRows) -> FileReport:
         if result.source.kind == "tickets":
             unclassified = assigned & frame["priority"].isna().to_numpy()
             unmapped = Counter(frame["priority_raw"][unclassified].tolist())
+        elif result.folded_tickets is not None:  # qbr.logs: an event log's rows
+            unmapped = _unmapped_folded(result)
         accepted, unassigned = int(assigned.sum()), int((~assigned).sum())
     else:
         ok = [v for v in result.valid if v.client is not None or pending]
         rest = [v for v in result.valid if v.client is None and not pending]
         accepted, unassigned = len(ok), len(rest)
         unassigned_names = Counter(v.name for v in rest)
-        unmapped = Counter(t.priority_raw for t in result.folded  # qbr.logs: folded tickets
-                           if isinstance(t, Ticket) and t.client and t.priority is None)
+        unmapped = _unmapped_folded(result)
     report = FileReport(
         source=result.source.name, file=result.file, kind=result.source.kind,
         read=result.read, accepted=accepted, unassigned=unassigned,

@@ -13,10 +13,10 @@ import pytest
 from qbr.config import Config, parse_config
 from qbr.errors import ConfigError, InputError
 from qbr.ingest import load_dataset, read_source
-from qbr.logs.events import fold_events
+from qbr.logs.events import fold_events, ticket_list
 from qbr.logs.uptime_states import fold_uptime
 from qbr.metrics import Engine, default_as_of
-from qbr.model import Monitor, Outage, StatusEvent, Ticket, Unmonitored
+from qbr.model import Monitor, Outage, Provenance, StatusEvent, Ticket, Unmonitored
 from qbr.quarters import parse_quarter
 from qbr.uptime import monitor_uptime
 
@@ -69,7 +69,13 @@ def fold(tmp: Path, rows: list[tuple[str, ...]], **extra: Any) -> list[object]:
     cfg = config(tmp, {"log": source_table("events", **extra)})
     out = fold_events(cfg, cfg.sources[0], frame(rows, EVENT_FIELDS), "log.csv",
                       {n: n for n in EVENT_FIELDS})
-    return out.records + out.rejections
+    # Tickets and status history come as frames (qbr.frames schema): as records here.
+    tickets = [] if out.tickets is None else ticket_list(out.tickets)
+    history = [] if out.events is None else [
+        StatusEvent(e.system, e.ticket_id, e.at.to_pydatetime(), e.status,
+                    Provenance(e.source_file, int(e.source_row)), e.priority)
+        for e in out.events.itertuples()]
+    return out.records + tickets + history + out.rejections
 
 
 def test_reopen_clears_resolved_and_the_last_resolution_counts(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Event and uptime logs through the column-wise ingest: the same reader as ticket
 exports (preamble, null_values, defaults, client_pattern), folded records in
-``Dataset.frames``, per-file accounting, and the parse cache (logs are never cached, the
-ticket part is, and a cached run equals a fresh one)."""
+``Dataset.frames``, per-file accounting, and the parse cache (the ticket part and each
+log have their own entries, and a cached run equals a fresh one; tests/test_logs_cache.py
+has the log cache's own tests)."""
 
 from __future__ import annotations
 
@@ -131,7 +132,9 @@ def test_cache_covers_tickets_and_logs_are_folded_on_top(tmp_path: Path) -> None
     first = load_dataset(cfg, use_cache=True)
     again = load_dataset(cfg, use_cache=True)  # ticket part from the cache
     entries = list((cache.cache_dir() / "sources").iterdir())
-    assert len(entries) == 1  # only the tickets source is cached, not the logs
+    assert len(entries) == 1  # the tickets source
+    logs = [p for p in (cache.cache_dir() / "logs").iterdir() if not p.name.startswith(".")]
+    assert len(logs) == 2  # the two logs, each with its fold (qbr.logs.cache)
     for data in (first, again):
         assert _summary(data) == _summary(fresh)
         pd.testing.assert_frame_equal(data.frames.tickets, fresh.frames.tickets)

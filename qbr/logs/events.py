@@ -28,13 +28,15 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
+from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, UTC_NS
 from qbr.io.serial import serial_system
-from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
-from qbr.model import Provenance, StatusEvent, Ticket
+from qbr.logs.frame import Folded, Rejector, ambiguous_values, map_text, parse_instants
+from qbr.model import Provenance, Ticket
 
 REQUIRED = ("ticket_id", "at", "client")
 OPTIONAL = ("status", "activity", "priority", "assigned_to", "created_at", "title",
@@ -58,9 +60,9 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
             continue
         instants, bad, notes = parse_instants(frame[name], source.date_formats, zone,
                                               serial_system(source))
-        reject(frame[name].isin(list(bad)), "bad-date", name, frame[name].map(bad))
+        reject(frame[name].isin(list(bad)), "bad-date", name, bad)
         mixed = ambiguous_values(frame[name], source.date_formats)
-        reject(frame[name].isin(list(mixed)), "ambiguous-date", name, frame[name].map(mixed))
+        reject(frame[name].isin(list(mixed)), "ambiguous-date", name, mixed)
         noted = frame[name].isin(list(notes))
         for row, text in zip(frame.loc[noted, "row"], frame.loc[noted, name], strict=True):
             out.warnings.append(InputWarning(file, int(row), labels[name], notes[text]))
@@ -69,10 +71,10 @@ def fold_events(config: Config, source: Source, frame: pd.DataFrame, file: str,
     if "status" in frame:
         unknown = (frame["status"] != "") & ~frame["status"].isin(list(states))
         reject(unknown, "bad-value", "status",
-               "state " + frame["status"].map(repr) + " is not in values.status")
-        frame["state"] = frame["status"].map(states)
+               lambda cells: [f"state {c!r} is not in values.status" for c in cells])
+        frame["state"] = map_text(frame["status"], states)
     elif "activity" in frame:
-        frame["state"] = frame["activity"].map(source.values.get("activity", {}))
+        frame["state"] = map_text(frame["activity"], source.values.get("activity", {}))
     else:
         frame["state"] = None
     frame = frame[reject.keep].sort_values(["ticket_id", "at_utc"], kind="stable")
@@ -110,7 +112,7 @@ def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
     prev_prio = prio.groupby(gid).shift()
     first = gid.ne(gid.shift())
     change = first | (state != prev) | (prio.fillna("") != prev_prio.fillna(""))
-    _events(source, f[change], state[change], prio[change], file, out)
+    out.events = _events(source, f[change], state[change], prio[change], file)
     pos = pd.Series(range(len(f)), index=f.index)
     last_open = pos.where(state.isin(_OPEN)).groupby(gid).transform("max").fillna(-1)
     prev = prev.fillna("running")
@@ -127,14 +129,16 @@ def _fold(config: Config, source: Source, frame: pd.DataFrame, file: str,
         "row": f.groupby(gid)["row"].last(), "priority": _last(f, "priority", gid),
         "title": _last(f, "title", gid), "category": _last(f, "category", gid),
         "queue": _last(f, "queue", gid)})
-    for t in _plain(per_ticket):
-        _ticket(config, source, t, clients[t["company"]], file, out)
-    rows = [int(r) for r in f["row"].tolist()]
-    names = company.reindex(gid).tolist()
-    out.rows.update(zip(rows, [clients[c] for c in names], strict=True))
-    out.names.update(zip(rows, names, strict=True))
-    for tid, row in zip(f["ticket_id"].tolist(), rows, strict=True):
-        out.ticket_rows.setdefault(tid, []).append(row)
+    out.tickets = _tickets(config, source, per_ticket, clients, file)
+    rows = f["row"].to_numpy(dtype=np.int64).tolist()
+    names = company.reindex(gid)
+    out.rows.update(zip(rows, map_text(names, clients).tolist(), strict=True))
+    out.names.update(zip(rows, names.tolist(), strict=True))
+    # Rows are sorted by ticket: each ticket's rows are one run.
+    starts = np.flatnonzero(first.to_numpy())
+    ids = f["ticket_id"].to_numpy(dtype=object)[starts].tolist()
+    out.ticket_rows.update(zip(ids, (rows[a:b] for a, b in zip(
+        starts.tolist(), [*starts[1:].tolist(), len(rows)], strict=True)), strict=True))
 
 
 def _created(f: pd.DataFrame) -> pd.Series:
@@ -162,12 +166,17 @@ def _priorities(source: Source, f: pd.DataFrame, gid: pd.Series) -> pd.Series:
     raw = f["priority"]
     prio_map = source.values.get("priority")
     unmapped = "<unmapped>"  # not a tier key (keys are config identifiers)
-    mapped = raw.map(lambda v: prio_map.get(v, unmapped)) if prio_map else raw
-    mapped = mapped.where(raw != "")  # blank: carried from the row before
+    if prio_map:
+        mapped = map_text(raw, prio_map)
+        mapped = mapped.where(mapped.notna().to_numpy(), unmapped)
+    else:
+        mapped = raw.astype(object)
+    mapped = mapped.where((raw != "").to_numpy())  # blank: carried from the row before
     carried = mapped.groupby(gid).ffill()
     keep = (carried.notna() & (carried != unmapped)).to_numpy()
-    return pd.Series([v if k else None for v, k in zip(carried, keep, strict=True)],
-                     index=f.index, dtype=object)
+    values = carried.to_numpy(dtype=object, copy=True)
+    values[~keep] = None
+    return pd.Series(values, index=f.index, dtype=object)
 
 
 def _responds(source: Source, f: pd.DataFrame) -> pd.Series:
@@ -184,14 +193,20 @@ def _responds(source: Source, f: pd.DataFrame) -> pd.Series:
 
 
 def _events(source: Source, rows: pd.DataFrame, states: pd.Series, prios: pd.Series,
-            file: str, out: Folded) -> None:
-    stamps = rows["at_utc"].dt.to_pydatetime().tolist()
-    for tid, at, state, prio, row in zip(rows["ticket_id"].tolist(), stamps,
-                                         states.tolist(), prios.tolist(),
-                                         rows["row"].tolist(), strict=True):
-        out.records.append(StatusEvent(source.system, str(tid), at, str(state),
-                                       Provenance(file, int(row)),
-                                       None if prio is None else str(prio)))
+            file: str) -> pd.DataFrame:
+    """The status history as a frame in :data:`qbr.frames.EVENT_COLUMNS` schema (text as
+    ``object``, instants UTC ns), in the fold's (ticket, time) order."""
+    n = len(rows)
+    text = {"system": np.full(n, source.system, dtype=object),
+            "ticket_id": rows["ticket_id"].to_numpy(dtype=object),
+            "status": states.to_numpy(dtype=object),
+            "priority": prios.to_numpy(dtype=object),
+            "source_file": np.full(n, file, dtype=object)}
+    # object columns, as qbr.frames.typed_frame builds them (pandas would infer ``str``)
+    data = {name: pd.Series(values, dtype=object) for name, values in text.items()}
+    data["at"] = rows["at_utc"].reset_index(drop=True)
+    data["source_row"] = pd.Series(rows["row"].to_numpy(dtype=np.int64))
+    return pd.DataFrame(data, columns=list(EVENT_COLUMNS))
 
 
 def _priority(config: Config, source: Source, client: str | None, raw: str) -> str | None:
@@ -204,30 +219,52 @@ def _priority(config: Config, source: Source, client: str | None, raw: str) -> s
     return key if key in tier.response_minutes else None
 
 
-def _plain(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts of plain Python values (datetime or None, str or None): column-wise
-    conversion, so 25,000 tickets do not cost 25,000 × fields pandas look-ups."""
+def _tickets(config: Config, source: Source, per_ticket: pd.DataFrame,
+             clients: Mapping[str, str | None], file: str) -> pd.DataFrame:
+    """One row per folded ticket in :data:`qbr.frames.TICKET_COLUMNS` schema (text as
+    ``object``, instants UTC ns, ``client`` ``""`` when unassigned), column-wise."""
+    n = len(per_ticket)
+    owners = map_text(per_ticket["company"], clients)
+    raws = per_ticket["priority"].fillna("").astype(object)
+    keys = [_priority(config, source, c, r) for c, r in
+            zip(owners.tolist(), raws.tolist(), strict=True)]
+    text: dict[str, Any] = {
+        "system": np.full(n, source.system, dtype=object),
+        "ticket_id": per_ticket["ticket_id"].to_numpy(dtype=object),
+        "client": owners.fillna("").to_numpy(dtype=object),
+        "priority": np.array(keys, dtype=object), "priority_raw": raws.to_numpy(),
+        "status": per_ticket["status"].to_numpy(dtype=object),
+        "title": per_ticket["title"].fillna("").to_numpy(dtype=object),
+        "excluded_reason": np.full(n, None, dtype=object),
+        "source_file": np.full(n, file, dtype=object)}
+    for name in ("category", "queue"):
+        values = per_ticket[name].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = None
+        text[name] = values
+    data = {name: pd.Series(values, dtype=object) for name, values in text.items()}
+    for name, column in (("created_at", "created"), ("first_response_at", "response"),
+                         ("resolved_at", "resolved"), ("closed_at", "closed"),
+                         ("updated_at", "updated")):
+        data[name] = pd.Series(per_ticket[column].array, dtype=UTC_NS)
+    data["reported_pause_minutes"] = pd.Series(np.full(n, np.nan))
+    data["source_row"] = pd.Series(per_ticket["row"].to_numpy(dtype=np.int64))
+    return pd.DataFrame(data, columns=list(TICKET_COLUMNS))
+
+
+def ticket_list(frame: pd.DataFrame) -> list[Ticket]:
+    """The :class:`Ticket` records of a folded tickets frame (:func:`_tickets`), built
+    column-wise (what :func:`qbr.frames.ticket_records` does row by row)."""
     cols: dict[str, list[Any]] = {}
-    for name in frame.columns:
+    for name in TICKET_COLUMNS:
         column = frame[name]
         if pd.api.types.is_datetime64_any_dtype(column):
             values = column.dt.to_pydatetime().tolist()
             cols[name] = [None if v is pd.NaT else v for v in values]
+        elif name == "reported_pause_minutes":
+            cols[name] = [None if v != v else float(v) for v in column.tolist()]
         else:
             cols[name] = [None if v is None or v != v else v for v in column.tolist()]
-    names = list(cols)
-    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(),
-                                                                     strict=True)]
-
-
-def _ticket(config: Config, source: Source, t: dict[str, Any], client: str | None,
-            file: str, out: Folded) -> None:
-    raw_prio = t["priority"] or ""
-    out.records.append(Ticket(
-        system=source.system, ticket_id=str(t["ticket_id"]), client=client or "",
-        priority=_priority(config, source, client, raw_prio), priority_raw=raw_prio,
-        created_at=t["created"], first_response_at=t["response"],
-        resolved_at=t["resolved"], closed_at=t["closed"], updated_at=t["updated"],
-        status=t["status"], title=t["title"] or "", category=t["category"],
-        queue=t["queue"], reported_pause_minutes=None,
-        source=Provenance(file, int(t["row"]))))
+    cols["source"] = [Provenance(f, int(r)) for f, r in
+                      zip(cols.pop("source_file"), cols.pop("source_row"), strict=True)]
+    reason = cols.pop("excluded_reason")
+    return list(map(Ticket, *cols.values(), reason))

@@ -37,7 +37,7 @@ import pandas as pd
 from qbr.adapter import InputWarning, MonitorIndex
 from qbr.config import Config, Source, normalise_name
 from qbr.io.serial import serial_system
-from qbr.logs.frame import Folded, Rejector, ambiguous_values, parse_instants
+from qbr.logs.frame import Folded, Rejector, ambiguous_values, map_text, parse_instants
 from qbr.model import Monitor, Outage, Provenance, Unmonitored
 
 REQUIRED = ("monitor", "at", "state")
@@ -58,16 +58,17 @@ def fold_uptime(config: Config, source: Source, frame: pd.DataFrame, file: str,
         reject(frame[name] == "", "missing-cell", name, "required value is blank")
     instants, bad, notes = parse_instants(frame["at"], source.date_formats,
                                           ZoneInfo(source.timezone), serial_system(source))
-    reject(frame["at"].isin(list(bad)), "bad-date", "at", frame["at"].map(bad))
+    reject(frame["at"].isin(list(bad)), "bad-date", "at", bad)
     mixed = ambiguous_values(frame["at"], source.date_formats)
-    reject(frame["at"].isin(list(mixed)), "ambiguous-date", "at", frame["at"].map(mixed))
+    reject(frame["at"].isin(list(mixed)), "ambiguous-date", "at", mixed)
     for row, text in zip(frame["row"], frame["at"], strict=True):
         if text in notes:
             out.warnings.append(InputWarning(file, int(row), labels["at"], notes[text]))
     states = source.values.get("state", {"up": "up", "down": "down", "paused": "paused"})
-    frame["canon"] = frame["state"].map(states)
+    frame["canon"] = map_text(frame["state"], states)
     reject(frame["canon"].isna(), "bad-value", "state",
-           "state " + frame["state"].map(repr) + " is not in values.state (up, down, paused)")
+           lambda cells: [f"state {c!r} is not in values.state (up, down, paused)"
+                          for c in cells])
     frame["at_utc"] = instants
     frame = frame[reject.keep].sort_values("at_utc", kind="stable")
     if len(frame):
