@@ -8,6 +8,7 @@ frame from the column-wise reader of :func:`qbr.io.read_table` (the one ticket e
 use), :mod:`qbr.logs.kuma` from an Uptime Kuma database.
 
 - :mod:`qbr.logs.events`: ticket event log → tickets + status history (``kind = "events"``)
-- :mod:`qbr.logs.uptime_states`: state-change log → outages + unmonitored spans
-- :mod:`qbr.logs.checks`: one row per probe → outages + unmonitored gaps
+- :mod:`qbr.logs.uptime_states`: state-change log → outages + unmonitored spans, and a
+  check log (one row per probe, ``kind = "checks"``) → outages + unmonitored gaps
+- :mod:`qbr.logs.cache`: the folded result of a log in the parse cache
 """
