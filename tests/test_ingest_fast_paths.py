@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from qbr.ingest import _sorted_by
 from qbr.io.mojibake import could_match
+from qbr.linking import sorted_by as _sorted_by
 
 
 @pytest.mark.parametrize("seed", range(6))

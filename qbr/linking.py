@@ -1,0 +1,243 @@
+"""The cross-row rules over ticket and status frames (SPEC §2, §7): tickets
+de-duplicated within and across files, status events linked to their ticket, and the
+accepted events assembled in (system, ticket_id, at) order. Everything column-wise
+(pandas, Arrow, numpy); Python only formats the rejection messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qbr.adapter import Rejection
+from qbr.dataset import SourceRows
+from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
+
+__all__ = ["accepted_frame", "dedup_tickets", "link_status", "sorted_by", "status_events"]
+
+
+def accepted_frame(results: list[SourceRows], kind: str,
+                    columns: tuple[str, ...]) -> pd.DataFrame:
+    parts = []
+    for r in results:
+        if r.source.kind == kind and r.frame is not None and len(r.frame):
+            assigned = r.frame["_client"].notna().to_numpy()
+            parts.append(r.frame if assigned.all() else r.frame[assigned])
+    if not parts:
+        return empty_frame(columns)
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return frame[list(columns)].reset_index(drop=True)
+
+
+def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
+    """Accepted status events sorted by (system, ticket_id, at). The sort is stable, so
+    equal instants keep config and file order: the later row wins (SPEC §2).
+
+    Built straight from the linked frames (no intermediate frame): an event's ``_rank`` is
+    its ticket's row in ``ranked`` (the winners' keys in (system, ticket_id) order), so
+    ``system`` and ``ticket_id`` are taken from there; the other text columns (few
+    distinct values) are reordered through their dictionaries."""
+    frames = [r.frame for r in results
+              if r.source.kind == "status" and r.frame is not None and len(r.frame)]
+    keeps = [f["_client"].notna().to_numpy() for f in frames]
+    total = sum(int(k.sum()) for k in keeps)
+    if not total:
+        return empty_frame(EVENT_COLUMNS)
+
+    def joined(name: str, dtype: str) -> np.ndarray:
+        picked = []
+        for f, keep in zip(frames, keeps, strict=True):
+            values = f[name].to_numpy(dtype=dtype)
+            picked.append(values if keep.all() else values[keep])
+        return picked[0] if len(picked) == 1 else np.concatenate(picked)
+
+    at = joined("at", "datetime64[ns]").view(np.int64)
+    rank = joined("_rank", "int64")
+    order = sorted_by(rank, at)
+    take = pa.array(order)
+    where = pa.array(rank[order])
+    columns: dict[str, pa.Array] = {
+        "system": ranked.column("system").take(where),
+        "ticket_id": ranked.column("ticket_id").take(where),
+        "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
+    for name in ("status", "priority", "source_file"):
+        chunks = []
+        for f, keep in zip(frames, keeps, strict=True):
+            text = pa.array(f[name], pa.string())
+            if isinstance(text, pa.ChunkedArray):
+                text = text.combine_chunks()
+            chunks.append(text if keep.all() else text.filter(pa.array(keep)))
+        text = chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)
+        encoded = text.dictionary_encode()
+        columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+    events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
+        .to_pandas()
+    return events
+
+
+def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The stable order by (``rank``, ``at``), as ``np.lexsort((at, rank))`` gives it:
+    a stable sort by ``at``, then one sort by the unique key rank × n + place in that
+    order (cheaper than lexsort's two stable passes); no sort when already in order."""
+    n = rank.size
+    if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
+                 bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
+        return np.arange(n)
+    by_at = np.argsort(at, kind="stable")
+    place = np.empty(n, dtype=np.int64)
+    place[by_at] = np.arange(n)
+    if int(rank.max()) + 1 > np.iinfo(np.int64).max // max(n, 1):
+        return np.lexsort((at, rank))
+    order: np.ndarray = np.argsort(rank * n + place)
+    return order
+
+
+
+_CONTENT = tuple(c for c in TICKET_COLUMNS if c not in ("source_file", "source_row"))
+
+
+def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
+    """SPEC §7: one version per (system, ticket_id); moves the losers to their file's
+    rejections and returns the winners' (system, ticket_id, _client, _name). An
+    identical repeat is a ``duplicate-row`` (naming the first copy); among distinct
+    versions the latest ``updated_at`` wins when every version carries one, else the
+    later source in the config, then the later row. :func:`read_source` runs it per
+    file first, so the cross-file pass compares each file's winner. Content is compared
+    through a 64-bit hash of every field but the provenance."""
+    tickets = [r for r in results if r.source.kind == "tickets"]
+    keys = ["system", "ticket_id"]
+    if not tickets:
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
+    repeated = _repeated_keys(tickets)
+    if any(bool(mask.any()) for mask in repeated):
+        # Only rows whose key repeats are compared: the rest win alone.
+        parts = [_rows(r)[mask][[*_CONTENT, "source_row", "_client"]].assign(_src=i)
+                 .assign(_pos=np.flatnonzero(mask))
+                 for i, (r, mask) in enumerate(zip(tickets, repeated, strict=True))]
+        rep = pd.concat(parts, ignore_index=True)
+        rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
+        rep["_ord"] = np.arange(len(rep))
+        copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
+        first = rep.groupby([*keys, "_hash"], sort=False)["_ord"].transform("first")
+        distinct = rep[~copies]
+        stamped = distinct.groupby(keys, sort=False)["updated_at"].transform("count") == \
+            distinct.groupby(keys, sort=False)["updated_at"].transform("size")
+        stamp = distinct["updated_at"].where(stamped.to_numpy(), pd.NaT)
+        ranked = distinct.assign(_stamp=stamp).sort_values(
+            [*keys, "_stamp", "_ord"], kind="stable", na_position="first")
+        winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
+        label = [tickets[i].file for i in range(len(tickets))]
+        w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
+        w_src, w_row = w["_src"].to_numpy(dtype=np.int64), w["source_row"].to_numpy(np.int64)
+        src, pos = rep["_src"].to_numpy(dtype=np.int64), rep["_pos"].to_numpy(dtype=np.int64)
+        rows = rep["source_row"].to_numpy(dtype=np.int64)
+        firsts = first.to_numpy(dtype=np.int64)
+        is_winner = np.zeros(len(rep), dtype=np.bool_)
+        is_winner[winners["_ord"].to_numpy()] = True
+        # Column-wise: each loser names the row it repeats (its first identical copy) or
+        # the version that superseded it; Python only formats the messages.
+        lost = np.flatnonzero(~is_winner)
+        dup = copies[lost]
+        ref_src = np.where(dup, src[firsts[lost]], w_src[lost]).tolist()
+        ref_row = np.where(dup, rows[firsts[lost]], w_row[lost]).tolist()
+        details = [f"identical to {label[s]} row {n}" if d else f"superseded by {label[s]} row {n}"
+                   for d, s, n in zip(dup.tolist(), ref_src, ref_row, strict=True)]
+        reasons = np.where(dup, "duplicate-row", "superseded").tolist()
+        clients = pa.array(rep["_client"], pa.string()).take(pa.array(lost)).to_pylist()
+        lost_src, lost_rows = src[lost], rows[lost].tolist()
+        for s_i in np.unique(lost_src).tolist():
+            mine = np.flatnonzero(lost_src == s_i)
+            r = tickets[s_i]
+            if mine.size == lost.size:  # one source: the lists as they are
+                r.rejections.extend(map(Rejection, [r.file] * mine.size, lost_rows, reasons,
+                                        [None] * mine.size, details, clients))
+            else:
+                r.rejections.extend(
+                    Rejection(r.file, lost_rows[j], reasons[j], None, details[j], clients[j])
+                    for j in mine.tolist())
+            keep = np.ones(len(_rows(r)), dtype=np.bool_)
+            keep[pos[lost[mine]]] = False
+            r.frame = _rows(r)[keep].reset_index(drop=True)
+    return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
+                     ignore_index=True)
+
+
+def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
+    """Per ticket source, which rows share their (system, ticket_id) with another row of
+    any of them: one hash pass over the keys (Arrow dictionary encoding) and a count."""
+    ids = pa.chunked_array([_flat(pa.array(_rows(r)["ticket_id"], pa.string()))
+                            for r in tickets], pa.string())
+    systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
+                                for r in tickets], pa.string())
+    codes = []
+    for column in (ids, systems):
+        encoded = column.dictionary_encode().combine_chunks()
+        codes.append((encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                       .astype(np.int64) + 1, len(encoded.dictionary) + 1))
+    (id_code, width), (system_code, _) = codes
+    key = system_code * width + id_code
+    if key.size and int(key.max()) <= 8 * key.size + 1024:  # one system (or a few)
+        repeated = np.bincount(key)[key] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        repeated = counts[inverse.reshape(-1)] > 1
+    bounds = np.cumsum([0, *(len(_rows(r)) for r in tickets)])
+    return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
+
+
+def _rows(result: SourceRows) -> pd.DataFrame:
+    """The valid rows of a ticket or status source."""
+    assert result.frame is not None, result.source.kind
+    return result.frame
+
+
+def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
+    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
+    Looked up by ticket id among the winners of the source's system (Arrow hash join).
+    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
+    returns the winners' (system, ticket_id) in that order."""
+    keys = pa.table({"system": pa.array(winners["system"], pa.string()),
+                     "ticket_id": pa.array(winners["ticket_id"], pa.string())})
+    order = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
+                                             ("ticket_id", "ascending")]).to_numpy()
+    rank = np.empty(len(winners), dtype=np.int64)
+    rank[order] = np.arange(len(winners))
+    for result in results:
+        if result.source.kind != "status":
+            continue
+        frame = _rows(result)
+        mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
+        mine = np.flatnonzero(mask)
+        where = pc.index_in(pa.array(frame["ticket_id"], pa.string()),
+                            value_set=keys.column("ticket_id").take(pa.array(mine)))
+        found = where.is_valid().to_numpy(zero_copy_only=False)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            label = result.labels["ticket_id"]
+            numbers = frame["source_row"].to_numpy()[missing]
+            ids = pa.array(frame["ticket_id"], pa.string()).take(pa.array(missing)).to_pylist()
+            for row, ticket in zip(numbers.tolist(), ids, strict=True):
+                result.rejections.append(Rejection(
+                    result.file, row, "unknown-ticket", label,
+                    f"no ticket {ticket!r} in system {result.source.system!r}", None))
+            frame = frame[found].reset_index(drop=True)
+        hit = mine[where.filter(where.is_valid()).to_numpy()]
+        client = _flat(pa.array(winners["_client"], pa.string())).take(hit)
+        frame["_client"] = client.to_pandas()
+        # The company name is read only for unassigned events (FileReport); the others
+        # point at an appended "" instead of copying every name.
+        names = pa.concat_arrays([_flat(pa.array(winners["_name"], pa.string())),
+                                  pa.array([""], pa.string())])
+        unassigned = client.is_null().to_numpy(zero_copy_only=False)
+        frame["_name"] = names.take(np.where(unassigned, hit, len(winners))).to_pandas()
+        frame["_rank"] = rank[hit]
+        result.frame, result.linked = frame, True
+    return keys.take(pa.array(order))
+
+
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (``pa.array`` of a pandas column may give a chunked one)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
