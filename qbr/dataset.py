@@ -68,6 +68,9 @@ class SourceRows:
     warnings: list[InputWarning]
     linked: bool = False
     frame: pd.DataFrame | None = None
+    # Tickets already de-duplicated within this file (by read_source, or taken from the
+    # parse cache, which stores them so): a lone ticket source needs no second pass.
+    deduped: bool = False
     # Event and uptime logs (qbr.logs): the records folded from the rows, and the log's
     # latest instant (UTC; the default cut-off, SPEC §3).
     folded: list[object] = field(default_factory=list)

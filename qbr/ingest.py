@@ -83,7 +83,8 @@ def read_source(config: Config, source: Source, monitors: MonitorIndex | None = 
         if hit is not None:
             read, labels, frame, rejections, warnings = hit
             return SourceRows(source=source, file=file, labels=labels, read=read, valid=[],
-                              rejections=rejections, warnings=warnings, frame=frame)
+                              rejections=rejections, warnings=warnings, frame=frame,
+                              deduped=source.kind == "tickets")
     result = _read_source(config, source, file, monitors)
     if key is not None and result.frame is not None:
         cache.store(key, result.read, dict(result.labels), result.frame,
