@@ -1,0 +1,62 @@
+"""A wide CSV read for its mapped columns only (qbr.io.fastcsv ``only_mapped``) classifies
+every row exactly as the full read does: blank rows, repeated headers, summary rows and
+ragged rows keep their reason codes, row numbers and details (ADVERSARIAL 25-30), the
+mapped cells are the same, and the other columns are parsed when asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from qbr.io.fastcsv import CsvColumns, read_columns
+from qbr.io.table import build_columns
+
+WIDE = ("Ticket,Client,A,B,C,D,E,Opened\n"
+        '1,Acme,a,b,c,d,e,2025-01-01\n'
+        ',,,,,,,\n'                                    # blank-row
+        'Ticket,Client,A,B,C,D,E,Opened\n'              # header-repeat
+        '2,"Acme, Inc",x,"multi\nline",c,d,e,2025-01-02\n'
+        '3,Acme,a,b\n'                                  # missing-cell (ragged)
+        '4,Acme,a,b,c,d,e,2025-01-03,extra\n'            # extra-cell (ragged)
+        'Total,,,,,,,3\n'                               # summary-row
+        '5,MÃ¼ller,a,b,c,d,e,2025-01-04\n')
+COLUMNS = {"ticket_id": "Ticket", "client": "Client", "created_at": "Opened"}
+
+
+def _table(only_mapped: bool):  # type: ignore[no-untyped-def]
+    data, _ = read_columns(WIDE.encode(), "wide.csv", "utf-8", ",", list(COLUMNS.values()),
+                           only_mapped=only_mapped)
+    assert isinstance(data, CsvColumns)
+    return data, build_columns("wide.csv", data, COLUMNS, "ticket_id")
+
+
+def test_only_the_mapped_columns_are_parsed() -> None:
+    data, _ = _table(True)
+    parsed = [i for i, c in enumerate(data.columns) if c is not None]
+    assert parsed == [0, 1, 7]  # Ticket (first), Client, Opened: 3 of 8
+
+
+@pytest.mark.parametrize("field", list(COLUMNS))
+def test_same_rows_reasons_and_cells_as_the_full_read(field: str) -> None:
+    _, lean = _table(True)
+    _, full = _table(False)
+    assert lean.numbers.tolist() == full.numbers.tolist() == [2, 3, 4, 5, 7, 8, 9, 10]
+    assert list(lean.reasons) == list(full.reasons) == [
+        None, "blank-row", "header-repeat", None, "missing-cell", "extra-cell",
+        "summary-row", None]
+    assert dict(lean.notes) == dict(full.notes)
+    assert lean.text(field).to_pylist() == full.text(field).to_pylist()
+
+
+def test_rows_parse_the_other_columns_on_demand() -> None:
+    _, lean = _table(True)
+    _, full = _table(False)
+    assert lean.rows == full.rows
+    assert lean.rows[3].cells[3] == "multi\nline"
+
+
+def test_a_narrow_file_is_read_whole() -> None:
+    text = "Ticket,Client,Opened,Title\n1,Acme,2025-01-01,x\n"
+    data, _ = read_columns(text.encode(), "n.csv", "utf-8", ",",
+                           ["Ticket", "Client", "Opened"], only_mapped=True)
+    assert isinstance(data, CsvColumns)
+    assert all(c is not None for c in data.columns)  # 1 of 4 left out: not worth it
