@@ -60,3 +60,25 @@ def test_a_narrow_file_is_read_whole() -> None:
                            ["Ticket", "Client", "Opened"], only_mapped=True)
     assert isinstance(data, CsvColumns)
     assert all(c is not None for c in data.columns)  # 1 of 4 left out: not worth it
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "b c", "", "d"],                      # clean: returned as is
+    [" a", "b", ""],                            # leading space
+    ["a\t", "b"],                               # trailing tab
+    ["a\u00a0", "b"],                           # trailing NBSP (C2 A0)
+    ["\u3000a", "b"],                           # ideographic space (E3 80 80)
+    ["Müller", "é"],                            # non-ASCII letters at the ends
+    ["x\x1f", "y"],                             # a control character
+    [],
+])
+def test_trimmed_is_utf8_trim_whitespace(values: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from qbr.io.table import trimmed
+
+    col = pa.array(values, pa.string())
+    assert trimmed(col).to_pylist() == pc.utf8_trim_whitespace(col).to_pylist()
+    sliced = pa.array(["  x", *values, "y "], pa.string()).slice(1, len(values))
+    assert trimmed(sliced).to_pylist() == pc.utf8_trim_whitespace(sliced).to_pylist()

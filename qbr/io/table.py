@@ -118,7 +118,7 @@ class RawTable:
             return pa.array([""] * len(self), pa.string())
         # Trimmed once per column: mojibake, the status check and the adapters all ask.
         if i not in self._trimmed:
-            self._trimmed[i] = pc.utf8_trim_whitespace(self.column(i))
+            self._trimmed[i] = trimmed(self.column(i))
         return self._trimmed[i]
 
     @property
@@ -134,6 +134,28 @@ class RawTable:
             column, detail = self.notes.get(pos, (None, ""))
             out.append(RawRow(number, cells, reason, column, detail))
         return tuple(out)
+
+
+def trimmed(col: pa.Array) -> pa.Array:
+    """``pc.utf8_trim_whitespace(col)``, without copying a column that has nothing to
+    trim: when no value starts or ends with a byte below ``!`` or above ASCII (every
+    whitespace character, ASCII or not, begins and ends so), the column is returned as
+    it is. Most export columns are clean; trimming copies every string."""
+    if isinstance(col, pa.ChunkedArray) or col.type != pa.string() or col.null_count:
+        return pc.utf8_trim_whitespace(col)
+    n = len(col)
+    offsets = np.frombuffer(col.buffers()[1], dtype=np.int32)[col.offset:col.offset + n + 1]
+    data = col.buffers()[2]
+    if n == 0 or data is None:
+        return col
+    raw = np.frombuffer(data, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if not filled.any():
+        return col
+    ends = np.concatenate((raw[offsets[:-1][filled]], raw[offsets[1:][filled] - 1]))
+    if bool(np.any((ends < 0x21) | (ends > 0x7E))):
+        return pc.utf8_trim_whitespace(col)
+    return col
 
 
 def build_table(file: str, grid: Grid, columns: Mapping[str, str],
@@ -181,12 +203,12 @@ def build_columns(file: str, data: CsvColumns, columns: Mapping[str, str],
     reasons = np.full(total, None, dtype=object)
     notes: dict[int, tuple[str | None, str]] = {}
     if total and header:
-        first = pc.utf8_lower(pc.utf8_trim_whitespace(_parsed(data, 0)))
+        first = pc.utf8_lower(trimmed(_parsed(data, 0)))
         words = sorted(SUMMARY_WORDS | {w + ":" for w in SUMMARY_WORDS} |
                        {"", keys[0], header[0].lower()})
         maybe = pc.is_in(first, value_set=pa.array(words, pa.string()))
         if id_index is not None:
-            ident = pc.utf8_lower(pc.utf8_trim_whitespace(_parsed(data, id_index)))
+            ident = pc.utf8_lower(trimmed(_parsed(data, id_index)))
             maybe = pc.or_(maybe, pc.is_in(ident, value_set=pa.array(words, pa.string())))
         candidates = set(np.flatnonzero(maybe.to_numpy(zero_copy_only=False)).tolist())
         candidates |= set(data.ragged)
