@@ -5,7 +5,8 @@ row adapter in :mod:`qbr.adapter`) and applies the rules that span rows and file
 monitors from ``monitors`` sources join the config's, tickets are de-duplicated, and
 status events follow their ticket. Every data row ends in exactly one bucket
 (accepted, unassigned or rejected with a reason code), and each :class:`FileReport`
-checks ``read = accepted + unassigned + rejected``.
+checks ``read = accepted + unassigned + rejected``. The result types live in
+:mod:`qbr.dataset`; de-duplication, linking and the event frame in :mod:`qbr.linking`.
 
 Reason codes: ``blank-row``, ``header-repeat``, ``summary-row``, ``extra-cell``,
 ``missing-cell``, ``bad-date``, ``bad-number``, ``bad-value``, ``event-before-created``,
