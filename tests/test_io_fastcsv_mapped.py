@@ -82,3 +82,16 @@ def test_trimmed_is_utf8_trim_whitespace(values: list[str]) -> None:
     assert trimmed(col).to_pylist() == pc.utf8_trim_whitespace(col).to_pylist()
     sliced = pa.array(["  x", *values, "y "], pa.string()).slice(1, len(values))
     assert trimmed(sliced).to_pylist() == pc.utf8_trim_whitespace(sliced).to_pylist()
+
+
+def test_a_record_longer_than_a_parse_block_is_read_column_wise() -> None:
+    # Blocks are 1 MiB; a 3 MB title (and a quoted line break in it) gets a larger block
+    # instead of sending the file to the row-by-row reader.
+    title = "x" * 3_000_000
+    text = f'Ticket,Title\n1,short\n2,"{title}\nmore"\n3,end\n'
+    data, _ = read_columns(text.encode(), "big.csv", "utf-8", ",")
+    assert isinstance(data, CsvColumns)
+    assert data.numbers.tolist() == [2, 3, 5]
+    title_column = data.columns[1]
+    assert title_column is not None
+    assert title_column.to_pylist() == ["short", f"{title}\nmore", "end"]
