@@ -244,8 +244,8 @@ def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
         frame = _rows(result)
         mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
         mine = np.flatnonzero(mask)
-        where = pc.index_in(pa.array(frame["ticket_id"], pa.string()),
-                            value_set=keys.column("ticket_id").take(pa.array(mine)))
+        where = _index_in(pa.array(frame["ticket_id"], pa.string()),
+                          keys.column("ticket_id").take(pa.array(mine)))
         found = where.is_valid().to_numpy(zero_copy_only=False)
         missing = np.flatnonzero(~found)
         if missing.size:
@@ -307,6 +307,39 @@ def _words(text: pa.Array) -> list[np.ndarray] | None:
         grid[row, np.arange(data.size) - np.repeat(offsets[:-1] - offsets[0], widths)] = data
     packed = grid.view(">u8")
     return [np.ascontiguousarray(packed[:, i]) for i in range(size // 8)]
+
+
+def _index_in(values: pa.Array | pa.ChunkedArray,
+              value_set: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``pc.index_in(values, value_set=value_set)`` for ticket ids (``value_set`` unique),
+    through a hash table of 64-bit integers when the ids are short (:func:`_words`):
+    each id's words are mixed into one integer, and every match is then checked word by
+    word, so a collision can only send the lookup back to Arrow, never pair two ids.
+    Several times faster than Arrow's string hash table for five million events."""
+    values, value_set = _flat(values), _flat(value_set)
+    wanted, known = _words(values), _words(value_set)
+    if wanted is None or known is None or len(value_set) < 2:
+        return pc.index_in(values, value_set=value_set)
+    size = max(len(wanted), len(known))
+    wanted += [np.zeros(len(values), dtype=np.uint64)] * (size - len(wanted))
+    known += [np.zeros(len(value_set), dtype=np.uint64)] * (size - len(known))
+    table = pd.Index(_mixed(known))
+    if not table.is_unique:
+        return pc.index_in(values, value_set=value_set)
+    where = table.get_indexer(_mixed(wanted))
+    hit = where >= 0
+    for mine, theirs in zip(wanted, known, strict=True):
+        if not bool(np.array_equal(mine[hit], theirs[where[hit]])):
+            return pc.index_in(values, value_set=value_set)  # a hash collision
+    return pa.array(where.astype(np.int32), mask=~hit)
+
+
+def _mixed(words: list[np.ndarray]) -> np.ndarray:
+    """One 64-bit integer per value from its words (wrapping multiply-add)."""
+    out = words[0].astype(np.uint64)
+    for word in words[1:]:
+        out = out * np.uint64(0x9E3779B97F4A7C15) + word.astype(np.uint64)
+    return out
 
 
 def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,

@@ -83,3 +83,30 @@ def test_key_order_is_arrow_sort(ids: list[str]) -> None:
     expected = pc.sort_indices(keys, sort_keys=[("system", "ascending"),
                                                 ("ticket_id", "ascending")])
     assert _key_order(keys).tolist() == expected.to_pylist()
+
+
+@pytest.mark.parametrize(("values", "known"), [
+    (["T-2", "T-10", "X", "T-1", "T-10"], ["T-1", "T-10", "T-2"]),     # misses: null
+    (["INC0012345", "INC0012344", ""], ["INC0012344", "INC0012345"]),  # two words, blank
+    (["a" * 20, "b"], ["b", "a" * 20]),                                # long: Arrow
+    (["Ä-1", "A-1"], ["A-1", "Ä-1"]),                                  # non-ASCII bytes
+])
+def test_index_in_is_arrow_index_in(values: list[str], known: list[str]) -> None:
+    from qbr.linking import _index_in
+
+    got = _index_in(pa.array(values, pa.string()), pa.array(known, pa.string()))
+    expected = pc.index_in(pa.array(values, pa.string()), value_set=pa.array(known))
+    assert got.to_pylist() == expected.to_pylist()
+
+
+def test_index_in_survives_a_hash_collision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every value mixed to the same integer: the word check catches it and Arrow decides.
+    import qbr.linking as linking
+
+    monkeypatch.setattr(linking, "_mixed", lambda words: np.zeros(len(words[0]), np.uint64))
+    values, known = pa.array(["b", "c"]), pa.array(["a", "b"])
+    assert linking._index_in(values, known).to_pylist() == [1, None]
+    monkeypatch.setattr(linking, "_mixed",
+                        lambda words: np.arange(len(words[0]), dtype=np.uint64))
+    # Distinct but wrong integers: "c" (position 1) would pair with "b" unless checked.
+    assert linking._index_in(values, known).to_pylist() == [1, None]
