@@ -121,11 +121,17 @@ def _blank(col: pa.Array) -> np.ndarray:
     return np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _lookup(col: pa.Array, resolve: Callable[[str], str | None]) -> pa.Array:
-    """``resolve`` applied once per distinct value of ``col`` (null where it gives None)."""
-    encoded = col.dictionary_encode()
-    mapped = pa.array([resolve(v) for v in encoded.dictionary.to_pylist()], pa.string())
-    return mapped.take(encoded.indices)
+def _lookup(col: pa.Array, resolve: Callable[[str], str | None],
+            encoded: bool = False) -> pa.Array:
+    """``resolve`` applied once per distinct value of ``col`` (null where it gives None);
+    with ``encoded``, as a dictionary array (no string copied per row)."""
+    codes = col.dictionary_encode()
+    mapped = pa.array([resolve(v) for v in codes.dictionary.to_pylist()], pa.string())
+    if not encoded:
+        return mapped.take(codes.indices)
+    unique = mapped.dictionary_encode()  # two values may map to one (Done, Closed → closed)
+    return pa.DictionaryArray.from_arrays(unique.indices.take(codes.indices),
+                                          unique.dictionary)
 
 
 @dataclass
@@ -243,6 +249,20 @@ def _constant(value: str, n: int) -> pa.Array:
         pa.array([value] * n, pa.string())
 
 
+def _repeated(value: str, n: int) -> pa.DictionaryArray:
+    """``value`` ``n`` times as a one-entry dictionary (no string copied per row)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)),
+                                          pa.array([value], pa.string()))
+
+
+def _encoded(col: pa.Array) -> pa.DictionaryArray:
+    """A text column with few distinct values as a dictionary array (pandas categorical)."""
+    if pa.types.is_dictionary(col.type):
+        return col
+    encoded: pa.DictionaryArray = col.dictionary_encode()
+    return encoded
+
+
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
@@ -292,12 +312,16 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     at = _dates(ctx, "at", verdicts, warn, 0)
     rows = pa.array(np.flatnonzero(verdicts.open))
     n = len(rows)
+    # Every text column but the id has few distinct values: dictionary-encoded (pandas
+    # categoricals), so five million events hold codes, not strings. The event frame
+    # (qbr.linking.status_events) decodes them once, after sorting.
     data = {
-        "system": _constant(source.system, n),
+        "system": _repeated(source.system, n),
         "ticket_id": _at(ctx.texts["ticket_id"], rows), "at": at,
-        "status": _at(_status(ctx), rows), "priority": _at(_event_priorities(ctx), rows),
-        "source_file": _constant(table.file, n), "source_row": table.numbers,
-        "_client": pa.nulls(n, pa.string()), "_name": _constant("", n),
+        "status": _at(_encoded(_status(ctx, encoded=True)), rows),
+        "priority": _at(_encoded(_event_priorities(ctx)), rows),
+        "source_file": _repeated(table.file, n), "source_row": table.numbers,
+        "_client": pa.nulls(n, pa.string()), "_name": _repeated("", n),
     }
     return Columnar(_frame(data, rows), verdicts.rejections(None),
                     _warnings(ctx, verdicts, warn))
@@ -344,11 +368,11 @@ def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
     return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
 
-def _status(ctx: _Ctx) -> pa.Array:
+def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
     if "status" not in ctx.texts:
         return pa.nulls(len(ctx.table), pa.string())
     known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
-    return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None)
+    return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None, encoded)
 
 
 def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
@@ -384,7 +408,7 @@ def _event_priorities(ctx: _Ctx) -> pa.Array:
     mapping = ctx.source.values.get("priority")
     known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
     return _lookup(ctx.texts["priority"],
-                   lambda v: None if not v else (v if known is None else known.get(v)))
+                   lambda v: None if not v else (v if known is None else known.get(v)), True)
 
 
 def _pause(ctx: _Ctx, verdicts: _Verdicts, created: np.ndarray,

@@ -49,8 +49,11 @@ def read_table(source: Source, file: str, id_field: str | None = None) -> RawTab
     if source.path.suffix.lower() in XLSX_SUFFIXES:
         grid = read_xlsx(source.path, file, source.sheet)
         return build_table(file, grid, source.columns, id_field)
+    # Ticket and status sources read their mapped columns only (a wide export parses
+    # faster); the other kinds' row adapters see every cell.
     data, note = read_file_columns(source.path, file, source.encoding, source.delimiter,
-                                   header_labels(source.columns.values()))
+                                   header_labels(source.columns.values()),
+                                   only_mapped=source.kind in ("tickets", "status"))
     if isinstance(data, list):  # the stdlib reader's records (see qbr.io.fastcsv)
         table = build_table(file, data, source.columns, id_field)
     else:

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr.io.isocast import cast_uniform
 from qbr.io.table import Cell
 from qbr.localtime import localise
 
@@ -75,6 +76,11 @@ def parse_column(texts: pa.Array, formats: Sequence[str], zone: ZoneInfo,
             break
         subset = texts if idx.size == n else texts.take(pa.array(idx))
         values, has_zone, ok = _fixed(subset, fmt)
+        if idx.size == n and bool(ok.all()):  # the usual clean column: no scatter
+            if has_zone:
+                return Instants(values, np.zeros(n, dtype=bool), {})
+            return Instants(utc, np.zeros(n, dtype=bool), _localise(values, ~np.isnat(values),
+                                                                   zone, utc))
         rest = np.flatnonzero(~ok)
         if rest.size:  # values the fixed-width path did not take: strptime's own regex
             more, _, more_ok = _parse(subset.take(pa.array(rest)), fmt)
@@ -188,6 +194,9 @@ def _uniform(texts: pa.Array, fmt: str, fields: list[tuple[str, int]], zone: boo
         return None
     grid = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     grid = grid.reshape(n, width)
+    fast = cast_uniform(grid, fields, chars, body, zone)  # a clean column: Arrow's parser
+    if fast is not None:
+        return fast, np.ones(n, dtype=bool)
     ok = np.ones(n, dtype=bool)
     for pos, char in chars:
         ok &= grid[:, pos] == ord(char)

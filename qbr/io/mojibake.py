@@ -54,7 +54,7 @@ def find(table: RawTable) -> list[tuple[int, str, str]]:
     """(row, column label, message) for mojibake in the mapped columns of ``table``."""
     out: list[tuple[int, str, str]] = []
     for name in sorted(table.index, key=lambda n: table.index[n]):
-        if not could_match(table.columns[table.index[name]]):
+        if not could_match(table.column(table.index[name])):
             continue
         col = table.text(name)
         hits = np.flatnonzero(pc.match_substring_regex(col, PATTERN)

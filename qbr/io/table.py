@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,12 +75,15 @@ class RawTable:
     non-text cells by row position (XLSX)."""
 
     def __init__(self, file: str, header: tuple[str, ...], index: Mapping[str, int],
-                 numbers: np.ndarray, columns: list[pa.Array], reasons: np.ndarray,
+                 numbers: np.ndarray, columns: Sequence[pa.Array | None], reasons: np.ndarray,
                  notes: Mapping[int, tuple[str | None, str]],
                  exact: Mapping[int, tuple[Cell, ...]] | None = None,
-                 typed: Mapping[int, Mapping[int, Cell]] | None = None) -> None:
+                 typed: Mapping[int, Mapping[int, Cell]] | None = None,
+                 unread: Callable[[], list[pa.Array | None]] | None = None) -> None:
         self.file, self.header, self.index = file, header, index
-        self.numbers, self.columns, self.reasons, self.notes = numbers, columns, reasons, notes
+        self.numbers, self.reasons, self.notes = numbers, reasons, notes
+        # Columns a wide CSV left unparsed are None until asked for (qbr.io.fastcsv).
+        self._columns, self._unread = list(columns), unread
         self.exact = exact or {}
         self.typed = typed or {}
         self.note = ""  # lines skipped above the header (qbr.io.preamble), for a warning
@@ -88,6 +91,21 @@ class RawTable:
 
     def __len__(self) -> int:
         return int(self.numbers.size)
+
+    @property
+    def columns(self) -> list[pa.Array]:
+        """Every header column (parsing the ones left out, if any)."""
+        if self._unread is not None and any(c is None for c in self._columns):
+            self._columns = self._unread()
+            self._unread = None
+        parsed = [c for c in self._columns if c is not None]
+        assert len(parsed) == len(self._columns), "a column left unparsed"
+        return parsed
+
+    def column(self, i: int) -> pa.Array:
+        """Header column ``i`` (raw text)."""
+        col = self._columns[i]
+        return col if col is not None else self.columns[i]
 
     def label(self, field: str) -> str:
         """The export header label of a mapped canonical field (for messages)."""
@@ -100,7 +118,7 @@ class RawTable:
             return pa.array([""] * len(self), pa.string())
         # Trimmed once per column: mojibake, the status check and the adapters all ask.
         if i not in self._trimmed:
-            self._trimmed[i] = pc.utf8_trim_whitespace(self.columns[i])
+            self._trimmed[i] = trimmed(self.column(i))
         return self._trimmed[i]
 
     @property
@@ -116,6 +134,28 @@ class RawTable:
             column, detail = self.notes.get(pos, (None, ""))
             out.append(RawRow(number, cells, reason, column, detail))
         return tuple(out)
+
+
+def trimmed(col: pa.Array) -> pa.Array:
+    """``pc.utf8_trim_whitespace(col)``, without copying a column that has nothing to
+    trim: when no value starts or ends with a byte below ``!`` or above ASCII (every
+    whitespace character, ASCII or not, begins and ends so), the column is returned as
+    it is. Most export columns are clean; trimming copies every string."""
+    if isinstance(col, pa.ChunkedArray) or col.type != pa.string() or col.null_count:
+        return pc.utf8_trim_whitespace(col)
+    n = len(col)
+    offsets = np.frombuffer(col.buffers()[1], dtype=np.int32)[col.offset:col.offset + n + 1]
+    data = col.buffers()[2]
+    if n == 0 or data is None:
+        return col
+    raw = np.frombuffer(data, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if not filled.any():
+        return col
+    ends = np.concatenate((raw[offsets[:-1][filled]], raw[offsets[1:][filled] - 1]))
+    if bool(np.any((ends < 0x21) | (ends > 0x7E))):
+        return pc.utf8_trim_whitespace(col)
+    return col
 
 
 def build_table(file: str, grid: Grid, columns: Mapping[str, str],
@@ -163,25 +203,40 @@ def build_columns(file: str, data: CsvColumns, columns: Mapping[str, str],
     reasons = np.full(total, None, dtype=object)
     notes: dict[int, tuple[str | None, str]] = {}
     if total and header:
-        first = pc.utf8_lower(pc.utf8_trim_whitespace(data.columns[0]))
+        first = pc.utf8_lower(trimmed(_parsed(data, 0)))
         words = sorted(SUMMARY_WORDS | {w + ":" for w in SUMMARY_WORDS} |
                        {"", keys[0], header[0].lower()})
         maybe = pc.is_in(first, value_set=pa.array(words, pa.string()))
         if id_index is not None:
-            ident = pc.utf8_lower(pc.utf8_trim_whitespace(data.columns[id_index]))
+            ident = pc.utf8_lower(trimmed(_parsed(data, id_index)))
             maybe = pc.or_(maybe, pc.is_in(ident, value_set=pa.array(words, pa.string())))
         candidates = set(np.flatnonzero(maybe.to_numpy(zero_copy_only=False)).tolist())
         candidates |= set(data.ragged)
         for pos in sorted(candidates):
             cells = data.ragged.get(pos)
+            if cells is None and data.record is not None:
+                cells = data.record(pos)  # some columns were not parsed: the raw record
             if cells is None:
-                cells = [col[pos].as_py() for col in data.columns]
+                cells = [col[pos].as_py() for col in data.columns if col is not None]
             raw = _classify(header, keys, id_index, int(data.numbers[pos]), tuple(cells))
             reasons[pos] = raw.reason
             if raw.reason is not None:
                 notes[pos] = (raw.column, raw.detail)
     exact: dict[int, tuple[Cell, ...]] = {p: tuple(c) for p, c in data.ragged.items()}
-    return RawTable(file, header, index, data.numbers, data.columns, reasons, notes, exact)
+    return RawTable(file, header, index, data.numbers, data.columns, reasons, notes, exact,
+                    unread=data.unread)
+
+
+def _parsed(data: CsvColumns, i: int) -> pa.Array:
+    """Column ``i`` of a column-wise CSV, parsing the rest when it was left out."""
+    col = data.columns[i]
+    if col is None:
+        assert data.unread is not None
+        data.columns = data.unread()
+        data.unread = data.record = None
+        col = data.columns[i]
+    assert col is not None
+    return col
 
 
 def _formula(raw: RawRow, header: tuple[str, ...], mapped: set[int]) -> RawRow:
