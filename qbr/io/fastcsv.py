@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from qbr.errors import InputError
@@ -112,17 +113,15 @@ def _fast(buf: bytes, file: str, delimiter: str,
           wanted: Collection[str] | None = None) -> CsvColumns:
     arr = np.frombuffer(buf, dtype=np.uint8)
     n = arr.size
-    quotes = np.flatnonzero(arr == _QUOTE)
-    if n < 2**31 - 1:  # half the memory: an export quoting every cell has 6 quotes a row
-        quotes = quotes.astype(np.int32)
-    _check_quotes(arr, quotes, ord(delimiter))
     lf = np.flatnonzero(arr == _LF)
+    plain = _plain_lines(buf, lf, delimiter)
+    quotes = np.empty(0, dtype=np.int64) if plain else _quotes(arr, delimiter)
     cr_only = lf.size == 0
     has_cr = b"\r" in buf  # a byte search: most files have no "\r" to locate
     breaks = np.flatnonzero(arr == _CR) if cr_only and has_cr else lf
-    outside = _outside(breaks, quotes)
-    ends = breaks[outside]
-    if not cr_only and has_cr:
+    # Plain lines: every line break ends a record (no quote is open at any of them).
+    ends = breaks if plain else breaks[_outside(breaks, quotes)]
+    if not plain and not cr_only and has_cr:
         cr = np.flatnonzero(arr == _CR)
         cr = cr[_outside(cr, quotes)]
         # A lone "\r" outside quotes in a "\n" file ends a record for the stdlib reader
@@ -152,6 +151,8 @@ def _fast(buf: bytes, file: str, delimiter: str,
     ragged: dict[int, list[str]] = {}
     stops = np.concatenate((ends, [n]))[: starts.size]
     if table.num_rows != numbers.size:
+        if plain:  # the quote positions, skipped above, count a ragged record's fields
+            quotes = _quotes(arr, delimiter)
         counts = _field_counts(arr, quotes, ord(delimiter), starts, n)[1:]
         lengths = stops - starts - (arr[np.maximum(stops - 1, 0)] == _CR)
         empty = lengths[1:] <= 0
@@ -172,6 +173,38 @@ def _fast(buf: bytes, file: str, delimiter: str,
         return _cells(buf[int(starts[i + 1]):int(stops[i + 1])], delimiter)
 
     return CsvColumns(header, numbers, columns, ragged, unread, record)
+
+
+def _quotes(arr: np.ndarray, delimiter: str) -> np.ndarray:
+    """The quote positions, checked by :func:`_check_quotes` (else: _Fallback)."""
+    quotes = np.flatnonzero(arr == _QUOTE)
+    if arr.size < 2**31 - 1:  # half the memory: an export quoting every cell has 6 a row
+        quotes = quotes.astype(np.int32)
+    _check_quotes(arr, quotes, ord(delimiter))
+    return quotes
+
+
+def _plain_lines(buf: bytes, lf: np.ndarray, delimiter: str) -> bool:
+    """Whether every line of ``buf`` (cut at the ``lf`` positions) is a row of whole
+    fields: each unquoted (no quote, no ``\\r``) or quoted from its first character to its
+    last (quotes inside doubled), the line ending in ``\\n``, ``\\r\\n`` or the end of the
+    file. Then no quote is open at a line break and every quote is legal, so records are
+    lines and the quote positions are not needed: one RE2 pass over the lines (Arrow's
+    regex kernel) costs less than locating and checking 24M quotes (a million-row
+    export: 0.7 s against 1.7 s of CPU). Any other file (a field over several lines, a
+    stray quote, a lone ``\\r``) takes the exact quote check."""
+    if lf.size == 0 or ord(delimiter) > 0x7F:
+        return False
+    starts = np.concatenate(([0], lf + 1))
+    if starts[-1] < len(buf):  # a last line with no line break
+        starts = np.concatenate((starts, [len(buf)]))
+    lines = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), starts.size - 1,
+        [None, pa.py_buffer(starts.astype(np.int64)), pa.py_buffer(buf)])
+    d = f"\\x{ord(delimiter):02x}"
+    one = rf'(?:[^"{d}\r\n]*|"(?:[^"]|"")*")'
+    matched = pc.match_substring_regex(lines, rf"^{one}(?:{d}{one})*(?:\r?\n)?$")
+    return bool(pc.all(matched).as_py())
 
 
 def _kept(header: list[str], wanted: Collection[str] | None) -> list[int] | None:

@@ -1,0 +1,52 @@
+"""The plain-lines shortcut of the columnar CSV reader (qbr.io.fastcsv._plain_lines):
+it may only skip the exact quote check on files where every line is a row of whole
+fields, and must then give exactly what the exact check gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qbr.io import fastcsv
+
+
+def _plain(data: bytes, delimiter: str = ",") -> bool:
+    lf = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    return fastcsv._plain_lines(data, lf, delimiter)
+
+
+@pytest.mark.parametrize(("data", "delimiter", "plain"), [
+    (b"a,b\n1,2\n", ",", True),
+    (b'a,"b"\n1,"x""y"\n', ",", True),          # doubled quote inside a quoted field
+    (b'a;b\n"1;2";3', ";", True),               # delimiter quoted, no final line break
+    (b"a,b\r\n1,2\r\n", ",", True),             # CRLF
+    (b'a,b\n"1\r",2\n', ",", True),             # a "\r" inside quotes
+    (b"a,b\n\n1,2", ",", True),                 # a blank line
+    (b'a,b\n1,"2\n3"\n', ",", False),           # a field over two lines
+    (b'a,b\n1,x"y\n', ",", False),              # a quote inside an unquoted field
+    (b'a,b\n"1"x,2\n', ",", False),             # text after the closing quote
+    (b'a,b\n"1,2\n', ",", False),               # an unclosed quote
+    (b"a,b\n1\r2\n", ",", False),               # a lone "\r"
+    (b"a,b\n1,2\r", ",", False),                # a "\r" ending the file
+    (b"a,b", ",", False),                       # no line break at all
+])
+def test_plain_lines(data: bytes, delimiter: str, plain: bool) -> None:
+    assert _plain(data, delimiter) is plain
+
+
+@pytest.mark.parametrize("data", [
+    b'id,title,n\n1,"a ""b"", c",2\n2,plain,3\n\n3,"x",4,extra\n4,"y"\n',
+    b'id;title\r\n1;"a;b"\r\n2;\r\n',
+    "id,title\n1,\"Büro „dringend“\"\n2,x\n".encode(),
+])
+def test_plain_and_exact_paths_agree(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    delimiter = ";" if b";" in data.split(b"\n")[0] else ","
+    assert _plain(data, delimiter)
+    fast = fastcsv._fast(data, "t.csv", delimiter)
+    monkeypatch.setattr(fastcsv, "_plain_lines", lambda *_: False)
+    exact = fastcsv._fast(data, "t.csv", delimiter)
+    assert fast.header == exact.header
+    assert fast.numbers.tolist() == exact.numbers.tolist()
+    assert fast.ragged == exact.ragged
+    assert [c.to_pylist() if c is not None else None for c in fast.columns] == \
+        [c.to_pylist() if c is not None else None for c in exact.columns]
