@@ -50,3 +50,15 @@ def test_plain_and_exact_paths_agree(data: bytes, monkeypatch: pytest.MonkeyPatc
     assert fast.ragged == exact.ragged
     assert [c.to_pylist() if c is not None else None for c in fast.columns] == \
         [c.to_pylist() if c is not None else None for c in exact.columns]
+
+
+def test_plain_lines_split_over_two_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long file is checked in two halves: a bad line in either half is seen."""
+    monkeypatch.setattr(fastcsv, "_SPLIT", 4)
+    good = b'id,t\n' + b''.join(b'%d,"x ""%d"""\n' % (i, i) for i in range(9))
+    assert _plain(good)
+    lines = good.split(b"\n")
+    for bad_at in (1, 8):
+        broken = lines.copy()
+        broken[bad_at] = b'7,x"y'
+        assert not _plain(b"\n".join(broken))
