@@ -37,6 +37,7 @@ from qbr.report.xlsx_sheet import (
     date_format,
     money_format,
 )
+from qbr.report.xlsx_zip import gc_paused
 
 
 def fraction(value: float | None, places: int) -> float | None:
@@ -323,9 +324,10 @@ def _save(wb: Book, buffer: io.BytesIO) -> bytes:
 
 def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     """The saved client ``.xlsx`` of ``pack``."""
-    wb, buffer = _book(pack)
-    build_workbook(wb, pack, fmt)
-    return _save(wb, buffer)
+    with gc_paused():
+        wb, buffer = _book(pack)
+        build_workbook(wb, pack, fmt)
+        return _save(wb, buffer)
 
 
 def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:

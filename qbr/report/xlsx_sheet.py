@@ -27,7 +27,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.format import Format
@@ -48,6 +47,7 @@ from qbr.report.xlsx_cells import (
     inline,
     utf16_len,
 )
+from qbr.report.xlsx_zip import FastWorkbook
 
 LOG = logging.getLogger("qbr.report")
 FONT = "Calibri"
@@ -77,7 +77,7 @@ class Book:
     """An XlsxWriter workbook in constant memory, with one :class:`Format` per style."""
 
     def __init__(self, output: IO[bytes], paper: str = "A4") -> None:
-        self.wb = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.wb = FastWorkbook(output, {"constant_memory": True})
         self.paper = paper  # the pack's paper (issue 7 §3): "A4" or "Letter"
         self._formats: dict[tuple[Any, ...], Format] = {}
         self._attrs: dict[tuple[Any, ...], str] = {}
