@@ -97,7 +97,7 @@ def test_minutes_of_nothing_or_not_a_number_is_empty() -> None:
 
 def test_the_zip_is_deflated_and_xlsxwriter_is_left_as_found() -> None:
     saved = xlsxwriter.workbook.ZipFile
-    data, xml = _sheet_xml([["x" * 50]] * 2000)
+    data, _xml = _sheet_xml([["x" * 50]] * 2000)
     assert xlsxwriter.workbook.ZipFile is saved
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         info = z.getinfo("xl/worksheets/sheet1.xml")
