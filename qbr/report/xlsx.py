@@ -37,6 +37,7 @@ from qbr.report.xlsx_sheet import (
     date_format,
     money_format,
 )
+from qbr.report.xlsx_zip import gc_paused
 
 
 def fraction(value: float | None, places: int) -> float | None:
@@ -46,10 +47,20 @@ def fraction(value: float | None, places: int) -> float | None:
 
 
 def minutes(value: float | None) -> int | None:
-    """Whole minutes, rounded up like the PDF's durations."""
+    """Whole minutes, rounded up like the PDF's durations (float noise below
+    ``NOISE_PLACES`` decimals ignored: 60.0000000001 is 60)."""
     if value is None or not math.isfinite(value):
         return None
+    whole = math.floor(value)
+    part = value - whole  # exact for a float
+    if part == 0:
+        return whole
+    if part > _CLEARLY_ABOVE:  # rounding to NOISE_PLACES cannot bring it down: one call
+        return whole + 1  # instead of round() (a third of a ticket row's values, §5)
     return math.ceil(round(value, NOISE_PLACES))
+
+
+_CLEARLY_ABOVE = 10.0 ** (1 - NOISE_PLACES)  # ten times the noise
 
 
 def local(fmt: Formatters, instant: datetime | None) -> datetime | None:
@@ -323,9 +334,10 @@ def _save(wb: Book, buffer: io.BytesIO) -> bytes:
 
 def workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     """The saved client ``.xlsx`` of ``pack``."""
-    wb, buffer = _book(pack)
-    build_workbook(wb, pack, fmt)
-    return _save(wb, buffer)
+    with gc_paused():
+        wb, buffer = _book(pack)
+        build_workbook(wb, pack, fmt)
+        return _save(wb, buffer)
 
 
 def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:

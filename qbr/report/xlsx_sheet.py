@@ -27,7 +27,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_symbol
 from xlsxwriter.format import Format
@@ -48,6 +47,7 @@ from qbr.report.xlsx_cells import (
     inline,
     utf16_len,
 )
+from qbr.report.xlsx_zip import FastWorkbook
 
 LOG = logging.getLogger("qbr.report")
 FONT = "Calibri"
@@ -61,6 +61,7 @@ LINK_COLOUR = "#1F5FA8"
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
 HEADER_FOOTER_MARGIN = 0.3
 PAPER = {"Letter": 1, "A4": 9}  # Excel's paperSize codes
+TEXT_CACHE = 4096  # texts a sheet remembers per style (see Sheet._text_tail)
 MAX_FOOTER_CHARS = 200  # Excel's limit is 255 for the whole footer, codes included
 # Characters that need :func:`clean_cell_text` (control characters XML cannot hold,
 # lone surrogates); one search per cell instead of two substitutions.
@@ -77,7 +78,7 @@ class Book:
     """An XlsxWriter workbook in constant memory, with one :class:`Format` per style."""
 
     def __init__(self, output: IO[bytes], paper: str = "A4") -> None:
-        self.wb = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.wb = FastWorkbook(output, {"constant_memory": True})
         self.paper = paper  # the pack's paper (issue 7 §3): "A4" or "Letter"
         self._formats: dict[tuple[Any, ...], Format] = {}
         self._attrs: dict[tuple[Any, ...], str] = {}
@@ -163,6 +164,7 @@ class Sheet:
         self._formats = [c.fmt for c in self.columns]
         self._column_styles = [book.style(c.fmt) for c in self.columns]
         self.label = label or title
+        self._texts: tuple[dict[str, str], dict[str, str]] = ({}, {})  # by bold
         self.row = 0
         self._print_setup(footer)
         self.widths([c.width for c in self.columns])
@@ -225,6 +227,7 @@ class Sheet:
         if len(styles) < len(values):
             styles = [*styles, *[book.style("", bold)] * (len(values) - len(styles))]
         text_style, quoted = book.style(bold=bold), book.style(bold=bold, quote=True)
+        texts = self._texts[bold]
         rn = str(self.row + 1)
         letters = COLUMN_LETTERS
         cells: list[str] = []
@@ -233,18 +236,12 @@ class Sheet:
         for i, value in enumerate(values):
             kind = type(value)
             if kind is str:
-                if not value:
-                    continue
-                if len(value) > SHORT or UNUSUAL.search(value):  # one search a cell
-                    value = self._clean(value, where, i)
-                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
-                    if XML_SPECIAL.search(value):
-                        value = escape(value)
-                else:
-                    style = quoted if value.startswith(FORMULA_TRIGGERS) else text_style
-                space = PRESERVE if value[0].isspace() or value[-1].isspace() else ""
-                append(f'<c r="{letters[i]}{rn}"{style} t="inlineStr"><is><t{space}>'
-                       f"{value}</t></is></c>")
+                tail = texts.get(value)
+                if tail is None:
+                    if not value:
+                        continue
+                    tail = self._text_tail(value, text_style, quoted, where, i, texts)
+                append(f'<c r="{letters[i]}{rn}"{tail}')
             elif kind is int:
                 append(f'<c r="{letters[i]}{rn}"{styles[i]}><v>{value}</v></c>')
             elif kind is float and math.isfinite(value):
@@ -261,6 +258,26 @@ class Sheet:
                 append(cell)
             last = i
         self._row(cells, last)
+
+    def _text_tail(self, value: str, style: str, quoted: str, where: str, col: int,
+                   texts: dict[str, str]) -> str:
+        """A text cell's XML after its reference (style, type, escaped text); remembered
+        in ``texts`` when the text needed no cleaning (nothing logged), so a category,
+        status or title that repeats over thousands of rows is formatted once (issue 7
+        §5). At most :data:`TEXT_CACHE` texts a sheet and style are remembered."""
+        key = value
+        plain = len(value) <= SHORT and not UNUSUAL.search(value)  # one search a cell
+        if not plain:
+            value = self._clean(value, where, col)
+        if value.startswith(FORMULA_TRIGGERS):
+            style = quoted
+        if not plain and XML_SPECIAL.search(value):
+            value = escape(value)
+        space = PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+        tail = f'{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+        if plain and len(texts) < TEXT_CACHE:
+            texts[key] = tail
+        return tail
 
     def _default_date(self, bold: bool) -> str:
         return self.book.style("yyyy-mm-dd hh:mm", bold)
