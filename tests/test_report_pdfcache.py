@@ -15,21 +15,23 @@ from qbr.report import html_to_pdf, pdfcache, render_html
 DOC = "<html><head><style>{css}</style></head><body><p>x</p></body></html>"
 
 
-def test_one_self_contained_style_block_is_split_off() -> None:
-    split = pdfcache.split_stylesheet(DOC.format(css="p { color: red }"))
-    assert split == ("<html><head></head><body><p>x</p></body></html>", "p { color: red }")
+def test_self_contained_style_blocks_are_split_off_in_order() -> None:
+    html = DOC.format(css="p { color: red }").replace("</head>", "<style>b {}</style></head>")
+    split = pdfcache.split_stylesheets(html)
+    assert split == ("<html><head></head><body><p>x</p></body></html>",
+                     ["p { color: red }", "b {}"])
 
 
 @pytest.mark.parametrize("html", [
     DOC.format(css="p { background: url(x.png) }"),  # would fetch: the fetcher decides
     DOC.format(css="@import 'brand.css';"),
     DOC.format(css="@font-face { font-family: B; src: local(B) }"),  # per-deck fonts
-    DOC.format(css="p {}").replace("</head>", "<style>b {}</style></head>"),  # two blocks
+    DOC.format(css="p {}").replace("</head>", "<style>@import 'x';</style></head>"),
     DOC.format(css="p {}").replace("</head>", "<link rel=stylesheet href=b.css></head>"),
     "<html><body><p>no style</p></body></html>",
 ])
 def test_anything_else_renders_as_before(html: str) -> None:
-    assert pdfcache.split_stylesheet(html) is None
+    assert pdfcache.split_stylesheets(html) is None
 
 
 def test_the_stylesheet_is_parsed_once_per_text() -> None:
@@ -53,6 +55,13 @@ def test_cached_stylesheets_keep_each_decks_paper_and_text() -> None:
     letter = html_to_pdf(render_html(make_pack(locale="en_US", paper="Letter")))
     assert set(_pages(a4)) == {(842, 595)}
     assert set(_pages(letter)) == {(792, 612)}
+    # The large block is shared by two clients; only the footer blocks differ.
+    other = render_html(make_pack(locale="de_DE", client_name="Beta AG"))
+    blocks = pdfcache.split_stylesheets(other.html)
+    acme = pdfcache.split_stylesheets(render_html(make_pack(locale="de_DE")).html)
+    assert blocks is not None and acme is not None
+    assert len(blocks[1]) == 2 and "Beta" in blocks[1][1] and "ACME" in acme[1][1]
+    assert blocks[1][0] == acme[1][0]  # the large block: one parse for both clients
     # The same deck without the cache (a <link> in the head disables it) reads the same.
     rendered = render_html(make_pack(locale="de_DE"))
     plain = rendered.__class__(rendered.html.replace("</head>", "<link rel=x></head>", 1),
@@ -69,6 +78,6 @@ def test_a_brand_font_face_never_reaches_the_shared_configuration(tmp_path: Path
     pdfcache.clear()
     rendered = render_html(make_pack(), [tmp_path])
     assert "@font-face" in rendered.html
-    assert pdfcache.split_stylesheet(rendered.html) is None
+    assert pdfcache.split_stylesheets(rendered.html) is None
     html_to_pdf(rendered)
     assert pdfcache._font_config is None  # never created, so nothing was added to it

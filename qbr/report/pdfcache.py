@@ -9,26 +9,31 @@ once per distinct text and the font configuration is shared, so the second and l
 decks of a process — and every deck of a batch worker forked after
 :func:`qbr.batchprep.warm_renderer` — skip both.
 
-Only a *self-contained* stylesheet is shared: one ``<style>`` element in the document,
-no ``<link>`` stylesheet, and no ``url(``, ``@import`` or ``@font-face`` in it. Such a
-stylesheet fetches nothing (the SafeFetcher is never bypassed) and adds no font to the
-shared configuration (one client's brand font can never reach another client's deck).
-The extracted stylesheet is passed to WeasyPrint as the document's only author sheet,
-so the cascade is the one the ``<style>`` element gave. Anything else renders exactly
-as before, with WeasyPrint's own per-document parsing.
+Only *self-contained* stylesheets are shared: ``<style>`` elements and no ``<link>``
+stylesheet in the document, and no ``url(``, ``@import`` or ``@font-face`` in any of
+them. Such stylesheets fetch nothing (the SafeFetcher is never bypassed) and add no font
+to the shared configuration (one client's brand font can never reach another client's
+deck). They are passed to WeasyPrint as the document's author sheets in document order,
+so the cascade is the one the ``<style>`` elements gave. ``pack.html`` keeps the
+per-client footer text in a second, small block so that the large one is the same for
+every client of an MSP (one parse per process and paper size). Anything else renders
+exactly as before, with WeasyPrint's own per-document parsing.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
 
 _STYLE = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _LINK = re.compile(r"<link\b", re.IGNORECASE)
 _FETCHING = re.compile(r"url\(|@import|@font-face", re.IGNORECASE)
-_MAX_CACHED = 16  # distinct stylesheets kept (a batch has one per brand and paper size)
+# Stylesheets kept, least recently used dropped first: a batch has one large block per
+# brand and paper size, used by every deck, and one small footer block per client.
+_MAX_CACHED = 32
 
-_sheets: dict[tuple[str, str], Any] = {}
+_sheets: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _font_config: Any = None
 
 
@@ -43,14 +48,14 @@ def shared_font_config() -> Any:
     return _font_config
 
 
-def split_stylesheet(html: str) -> tuple[str, str] | None:
-    """``(html without its <style> element, the stylesheet text)`` when ``html`` has
-    exactly one ``<style>`` element, no ``<link>`` and a stylesheet that fetches
-    nothing; else ``None`` (render the document as it is)."""
+def split_stylesheets(html: str) -> tuple[str, list[str]] | None:
+    """``(html without its <style> elements, their texts in document order)`` when
+    ``html`` has ``<style>`` elements, no ``<link>`` and no stylesheet that could fetch
+    or declare a font; else ``None`` (render the document as it is)."""
     found = _STYLE.findall(html)
-    if len(found) != 1 or _LINK.search(html) or _FETCHING.search(found[0]):
+    if not found or _LINK.search(html) or any(_FETCHING.search(css) for css in found):
         return None
-    return _STYLE.sub("", html, count=1), found[0]
+    return _STYLE.sub("", html), found
 
 
 def parsed_stylesheet(css: str, base_url: str) -> Any:
@@ -63,10 +68,12 @@ def parsed_stylesheet(css: str, base_url: str) -> Any:
     if sheet is None:
         from weasyprint import CSS
 
-        if len(_sheets) >= _MAX_CACHED:
-            _sheets.clear()
+        while len(_sheets) >= _MAX_CACHED:
+            _sheets.popitem(last=False)
         sheet = CSS(string=css, base_url=base_url, font_config=shared_font_config())
         _sheets[key] = sheet
+    else:
+        _sheets.move_to_end(key)
     return sheet
 
 
