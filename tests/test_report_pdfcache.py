@@ -67,6 +67,8 @@ def test_cached_stylesheets_keep_each_decks_paper_and_text() -> None:
     plain = rendered.__class__(rendered.html.replace("</head>", "<link rel=x></head>", 1),
                                rendered.base_url, rendered.layers)
     text = [p.extract_text() for p in PdfReader(io.BytesIO(a4)).pages]
+    # the footer, from the page_footer block, on every page but the cover
+    assert ["ACME GmbH · 3. Quartal 2026" in t for t in text] == [False] + [True] * (len(text) - 1)
     assert text == [p.extract_text() for p in PdfReader(io.BytesIO(html_to_pdf(plain))).pages]
 
 
