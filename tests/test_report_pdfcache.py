@@ -11,6 +11,7 @@ from helpers_pack import make_pack
 from pypdf import PdfReader
 
 from qbr.report import html_to_pdf, pdfcache, render_html
+from qbr.report.fetcher import SafeFetcher
 
 DOC = "<html><head><style>{css}</style></head><body><p>x</p></body></html>"
 
@@ -36,9 +37,14 @@ def test_anything_else_renders_as_before(html: str) -> None:
 
 def test_the_stylesheet_is_parsed_once_per_text() -> None:
     pdfcache.clear()
-    first = pdfcache.parsed_stylesheet("p { color: red }", "file:///tmp/")
-    assert pdfcache.parsed_stylesheet("p { color: red }", "file:///tmp/") is first
-    assert pdfcache.parsed_stylesheet("p { color: blue }", "file:///tmp/") is not first
+    fetcher = SafeFetcher([Path("/tmp")])
+    first = pdfcache.parsed_stylesheet("p { color: red }", "file:///tmp/", fetcher)
+    assert pdfcache.parsed_stylesheet("p { color: red }", "file:///tmp/", fetcher) is first
+    assert pdfcache.parsed_stylesheet("p { color: blue }", "file:///tmp/", fetcher) \
+        is not first
+    other_layers = SafeFetcher([Path("/tmp"), Path("/")])
+    assert pdfcache.parsed_stylesheet("p { color: red }", "file:///tmp/", other_layers) \
+        is not first
 
 
 def _pages(pdf: bytes) -> list[tuple[float, float]]:

@@ -136,7 +136,7 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     split = split_stylesheets(html)
     if split is not None:  # parsed once per process (qbr.report.pdfcache)
         html = split[0]
-        options["stylesheets"] = [parsed_stylesheet(css, rendered.base_url)
+        options["stylesheets"] = [parsed_stylesheet(css, rendered.base_url, fetcher)
                                   for css in split[1]]
         options["font_config"] = shared_font_config()
     with gc_paused():

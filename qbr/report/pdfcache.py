@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
+
+from qbr.report.fetcher import SafeFetcher
 
 _STYLE = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _LINK = re.compile(r"<link\b", re.IGNORECASE)
@@ -33,7 +36,7 @@ _FETCHING = re.compile(r"url\(|@import|@font-face", re.IGNORECASE)
 # brand and paper size, used by every deck, and one small footer block per client.
 _MAX_CACHED = 32
 
-_sheets: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_sheets: OrderedDict[tuple[str, str, tuple[Path, ...]], Any] = OrderedDict()
 _font_config: Any = None
 
 
@@ -58,19 +61,22 @@ def split_stylesheets(html: str) -> tuple[str, list[str]] | None:
     return _STYLE.sub("", html), found
 
 
-def parsed_stylesheet(css: str, base_url: str) -> Any:
-    """The WeasyPrint ``CSS`` object of ``css``, parsed once per process and text.
+def parsed_stylesheet(css: str, base_url: str, fetcher: SafeFetcher) -> Any:
+    """The WeasyPrint ``CSS`` object of ``css``, parsed once per process, text, base URL
+    and fetcher roots (the template layers).
 
-    No fetcher is needed: :func:`split_stylesheet` admits only text without ``url(``,
-    ``@import`` or ``@font-face``."""
-    key = (css, base_url)
+    :func:`split_stylesheets` admits only text without ``url(``, ``@import`` or
+    ``@font-face``, so nothing is fetched; the object still gets the SafeFetcher, like
+    every WeasyPrint object qbr creates (SPEC §8)."""
+    key = (css, base_url, fetcher.roots)
     sheet = _sheets.get(key)
     if sheet is None:
         from weasyprint import CSS
 
         while len(_sheets) >= _MAX_CACHED:
             _sheets.popitem(last=False)
-        sheet = CSS(string=css, base_url=base_url, font_config=shared_font_config())
+        sheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                    font_config=shared_font_config())
         _sheets[key] = sheet
     else:
         _sheets.move_to_end(key)
