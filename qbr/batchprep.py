@@ -58,7 +58,8 @@ def precompute(engine: Engine, quarters: Iterable[Quarter], as_of: datetime) -> 
 def warm_renderer() -> None:
     """Initialise the render libraries once: import WeasyPrint (the slow part, and the
     check that Pango is present), then lay out one tiny PDF with an SVG chart and write a
-    workbook so that fontconfig, Pango's font map and the SVG reader are loaded. About 0.3 s
+    workbook so that fontconfig, Pango's font map (the one the decks share) and the SVG
+    reader are loaded. About 0.3 s
     of CPU, paid once in the parent instead of once per worker (or, under a render
     budget, once per client: each client renders in a fresh fork of its worker)."""
     from qbr.api import _renderer
@@ -68,12 +69,16 @@ def warm_renderer() -> None:
         import openpyxl
         from weasyprint import HTML
 
+        from qbr.report.pdfcache import shared_font_config
         from qbr.report.svg import Svg
 
         chart = Svg(20, 10)
         chart.text(1, 8, "qbr", 7)
-        HTML(string="<p style='font-family: sans-serif'>qbr <b>warm-up</b></p>"
-                    f"<img src='{chart.data_uri()}'>").write_pdf()
+        # The decks' shared font configuration (qbr.report.pdfcache), so the fonts Pango
+        # loads here are the ones every forked render finds already loaded.
+        HTML(string="<p style='font-family: DejaVu Sans'>qbr <b>warm-up</b></p>"
+                    f"<img src='{chart.data_uri()}'>").write_pdf(
+                        font_config=shared_font_config())
         openpyxl.Workbook().save(io.BytesIO())
     except Exception as exc:  # an optimisation only: the render will tell
         log.debug("renderer warm-up failed: %s", exc)

@@ -21,6 +21,7 @@ from qbr.report.context import build_context
 from qbr.report.fetcher import SafeFetcher
 from qbr.report.formatters import Formatters
 from qbr.report.i18n import load_translations
+from qbr.report.pdfcache import parsed_stylesheet, shared_font_config, split_stylesheets
 from qbr.report.templating import make_environment, template_layers
 
 LOG = logging.getLogger("qbr.report")
@@ -121,7 +122,8 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     ``variant`` is ``"pdf/a-3b"`` (archiving) or ``"pdf/ua-1"`` (accessibility, tagged);
     title, author and language come from the HTML's ``<title>``, ``<meta name=author>``
     and ``<html lang>``. Fonts are subset with HarfBuzz when WeasyPrint finds
-    ``libharfbuzz-subset`` (README "Speed"), else with fontTools."""
+    ``libharfbuzz-subset`` (README "Speed"), else with fontTools. Self-contained
+    ``<style>`` blocks are parsed once per process (:mod:`qbr.report.pdfcache`)."""
     from weasyprint import HTML  # deferred: importing WeasyPrint loads Pango (slow)
 
     if variant is not None and variant not in PDF_VARIANTS:
@@ -130,9 +132,15 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     options: dict[str, Any] = {"uncompressed_pdf": False}
     if variant is not None:
         options["pdf_variant"] = variant
+    html = rendered.html
+    split = split_stylesheets(html)
+    if split is not None:  # parsed once per process (qbr.report.pdfcache)
+        html = split[0]
+        options["stylesheets"] = [parsed_stylesheet(css, rendered.base_url, fetcher)
+                                  for css in split[1]]
+        options["font_config"] = shared_font_config()
     with gc_paused():
-        document = HTML(string=rendered.html, base_url=rendered.base_url,
-                        url_fetcher=fetcher)
+        document = HTML(string=html, base_url=rendered.base_url, url_fetcher=fetcher)
         pdf: bytes = document.write_pdf(**options)
     if fetcher.blocked:
         LOG.warning("%d resource(s) blocked while rendering", len(fetcher.blocked))
