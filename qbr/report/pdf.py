@@ -6,10 +6,8 @@ goes into WeasyPrint instead of PDF bytes (STYLE rule 8).
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from qbr.pack import Pack
 from qbr.report.context import build_context
 from qbr.report.fetcher import SafeFetcher
 from qbr.report.formatters import Formatters
+from qbr.report.gcpause import gc_paused
 from qbr.report.i18n import load_translations
 from qbr.report.pdfcache import parsed_stylesheet, shared_font_config, split_stylesheets
 from qbr.report.templating import make_environment, template_layers
@@ -95,25 +94,6 @@ def render_html(pack: Pack, template_dirs: Iterable[Path] = (),
 
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while WeasyPrint lays out a deck.
-
-    The layout allocates hundreds of thousands of short-lived objects, which start
-    collections that traverse every object the process holds (a batch worker holds the
-    portfolio's frames): a fifth of the PDF's CPU time (issue 7 §5). Reference counting
-    still frees almost everything at once; the few cycles wait for the first collection
-    after the render, which looks only at what the render left (young objects). The
-    collector's previous state is restored, also when the render fails."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:

@@ -23,6 +23,7 @@ from qbr.pack import Pack, TicketRow
 from qbr.report import story
 from qbr.report.context import brand_colours, breached_rows
 from qbr.report.formatters import Formatters, priority_label, round_money
+from qbr.report.gcpause import gc_paused
 from qbr.report.links import safe_link
 from qbr.report.story import priority_keys
 from qbr.report.xlsx_desk import desk_sheet, trend_sheet
@@ -37,7 +38,6 @@ from qbr.report.xlsx_sheet import (
     date_format,
     money_format,
 )
-from qbr.report.xlsx_zip import gc_paused
 
 
 def fraction(value: float | None, places: int) -> float | None:

@@ -11,11 +11,8 @@ swapped in XlsxWriter's module for that moment).
 
 from __future__ import annotations
 
-import gc
 import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import xlsxwriter
@@ -44,21 +41,3 @@ class FastWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
                 super()._store_workbook()
             finally:
                 _xlsxwriter_workbook.ZipFile = saved
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a workbook is written.
-
-    Each ticket row allocates a few lists, which start young-generation collections that
-    now and then traverse every object the process holds (the pack's 6,000 ticket rows
-    and more): about a sixth of the workbook's CPU time at 6,000 tickets (issue 7 §5).
-    Reference counting frees the rows as they go; the collector's previous state is
-    restored, also when writing fails."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
