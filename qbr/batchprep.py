@@ -1,6 +1,6 @@
 """What the batch parent does once before its worker processes fork (issue 8 §5), so no
 worker repeats it: compute the portfolio's quarters on the column-wise engine, and warm
-the renderer (WeasyPrint's font map and SVG reader, openpyxl), which forked
+the renderer (WeasyPrint's font map and SVG reader, XlsxWriter), which forked
 workers — and the render-budget children they fork per client — then inherit.
 
 Also the per-job clock: CPU seconds of a worker and of the budget children it waited for,
@@ -66,11 +66,11 @@ def warm_renderer() -> None:
 
     _renderer()  # raises a one-line SystemDependencyError without Pango
     try:
-        import openpyxl
         from weasyprint import HTML
 
         from qbr.report.pdfcache import shared_font_config
         from qbr.report.svg import Svg
+        from qbr.report.xlsx_zip import FastWorkbook
 
         chart = Svg(20, 10)
         chart.text(1, 8, "qbr", 7)
@@ -79,7 +79,10 @@ def warm_renderer() -> None:
         HTML(string="<p style='font-family: DejaVu Sans'>qbr <b>warm-up</b></p>"
                     f"<img src='{chart.data_uri()}'>").write_pdf(
                         font_config=shared_font_config())
-        openpyxl.Workbook().save(io.BytesIO())
+        # The workbook writer the packs use (it was openpyxl's, which no pack writes).
+        book = FastWorkbook(io.BytesIO(), {"constant_memory": True})
+        book.add_worksheet().write(0, 0, "qbr")
+        book.close()
     except Exception as exc:  # an optimisation only: the render will tell
         log.debug("renderer warm-up failed: %s", exc)
 
