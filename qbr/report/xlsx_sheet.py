@@ -63,8 +63,8 @@ HEADER_FOOTER_MARGIN = 0.3
 PAPER = {"Letter": 1, "A4": 9}  # Excel's paperSize codes
 TEXT_CACHE = 4096  # texts a sheet remembers per style (see Sheet._text_tail)
 MAX_FOOTER_CHARS = 200  # Excel's limit is 255 for the whole footer, codes included
-# Characters that need :func:`clean_cell_text` (control characters XML cannot hold,
-# lone surrogates); one search per cell instead of two substitutions.
+
+
 @dataclass(frozen=True)
 class Column:
     """A column: header label, width in characters, number format ("" = text)."""
