@@ -83,3 +83,33 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# The head of a config written as TOML text, for tests that go through ``qbr`` commands
+# reading a qbr.toml: an MSP, a 24x7 calendar ``always`` and tier ``gold`` (P1 only, in
+# business minutes); ``tier_extra`` adds lines to the tier. Clients follow with
+# :func:`toml_client`.
+TOML_HEAD = """
+[msp]
+name = "Test MSP"
+timezone = "Europe/Berlin"
+[calendars.always]
+type = "24x7"
+[tiers.gold]
+response_minutes = {{ P1 = 15 }}
+resolution_minutes = {{ P1 = 240 }}
+calendar = "always"
+objective_pct = 95
+{tier_extra}"""
+
+
+def toml_head(tier_extra: str = "") -> str:
+    """:data:`TOML_HEAD` with ``tier_extra`` (TOML lines) added to tier ``gold``."""
+    return TOML_HEAD.format(tier_extra=tier_extra)
+
+
+def toml_client(key: str, name: str, extra: str = "") -> str:
+    """A ``[clients.KEY]`` table on tier ``gold`` in Europe/Berlin, plus ``extra`` lines."""
+    return (f'[clients.{key}]\nname = "{name}"\ntier = "gold"\n'
+            f'timezone = "Europe/Berlin"\n{extra}')
+

@@ -7,29 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers_config import make_config, source, write
+from helpers_config import make_config, source, toml_client, toml_head, write
 
 from qbr.cli import main
 from qbr.ingest import load_dataset
 
-CONFIG = """
-[msp]
-name = "Test MSP"
-timezone = "Europe/Berlin"
-[calendars.always]
-type = "24x7"
-[tiers.gold]
-response_minutes = { P1 = 15 }
-resolution_minutes = { P1 = 240 }
-calendar = "always"
-objective_pct = 95
-uptime_guarantee_pct = 99.9
-[clients.acme]
-name = "ACME GmbH"
-tier = "gold"
-timezone = "Europe/Berlin"
-fee = 1000
-currency = "EUR"
+CONFIG = toml_head("uptime_guarantee_pct = 99.9\n") + toml_client(
+    "acme", "ACME GmbH", 'fee = 1000\ncurrency = "EUR"\n') + """
 [sources.t]
 path = "t.csv"
 kind = "tickets"

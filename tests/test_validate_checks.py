@@ -8,32 +8,13 @@ import csv
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers_config import source, write
+from helpers_config import source, toml_client, toml_head, write
 
 from qbr import api
 from qbr.cli import main
 from qbr.config import parse_config
 
-CONFIG = """
-[msp]
-name = "Test MSP"
-timezone = "Europe/Berlin"
-[calendars.always]
-type = "24x7"
-[tiers.gold]
-response_minutes = { P1 = 15 }
-resolution_minutes = { P1 = 240 }
-calendar = "always"
-objective_pct = 95
-[clients.acme]
-name = "ACME GmbH"
-tier = "gold"
-timezone = "Europe/Berlin"
-[clients.globex]
-name = "Globex Corp"
-tier = "gold"
-timezone = "Europe/Berlin"
-"""
+CONFIG = toml_head() + toml_client("acme", "ACME GmbH") + toml_client("globex", "Globex Corp")
 TICKETS = """
 [sources.{name}]
 path = "{path}"
