@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import threading
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -330,25 +331,38 @@ def _skip_row(_row: object) -> str:
     return "skip"
 
 
+_HOOK_LOCK = threading.Lock()
+_HOOK_USERS = [0]  # readers inside _quiet_undecodable_rows (two sources read at once)
+_HOOK_PREVIOUS: list[Any] = [None]
+
+
+def _quiet_hook(unraisable: Any) -> None:
+    if unraisable.object is _skip_row and isinstance(unraisable.exc_value, UnicodeDecodeError):
+        return
+    _HOOK_PREVIOUS[0](unraisable)
+
+
 @contextmanager
 def _quiet_undecodable_rows() -> Iterator[None]:
     """pyarrow decodes a ragged record as UTF-8 before it calls :func:`_skip_row`; invalid
     bytes make that decode fail, pyarrow reports it through ``sys.unraisablehook`` (an
     "Exception ignored" traceback on stderr) and then fails the read, which sends the file
-    to the strict decoder that names row and byte. Only that one report is silenced."""
-    previous = sys.unraisablehook
-
-    def hook(unraisable: Any) -> None:
-        if unraisable.object is _skip_row and \
-                isinstance(unraisable.exc_value, UnicodeDecodeError):
-            return
-        previous(unraisable)
-
-    sys.unraisablehook = hook
+    to the strict decoder that names row and byte. Only that one report is silenced.
+    Installed once while any reader needs it (:func:`qbr.ingest.load_dataset` reads two
+    sources on two threads): the first reader in installs, the last one out restores."""
+    with _HOOK_LOCK:
+        if _HOOK_USERS[0] == 0:
+            _HOOK_PREVIOUS[0] = sys.unraisablehook
+            sys.unraisablehook = _quiet_hook
+        _HOOK_USERS[0] += 1
     try:
         yield
     finally:
-        sys.unraisablehook = previous
+        with _HOOK_LOCK:
+            _HOOK_USERS[0] -= 1
+            if _HOOK_USERS[0] == 0:
+                sys.unraisablehook = _HOOK_PREVIOUS[0]
+                _HOOK_PREVIOUS[0] = None
 
 
 def _field_counts(arr: np.ndarray, quotes: np.ndarray, delim: int, starts: np.ndarray,
