@@ -54,7 +54,7 @@ class _Verdicts:
     def __init__(self, table: RawTable) -> None:
         self.table = table
         self.reason = np.array(table.reasons, dtype=object)
-        self.open: np.ndarray = ~self.reason.astype(bool)  # reasons are non-empty codes
+        self.open: np.ndarray = table.kept
         self.field: dict[int, str] = {}
         self.detail: dict[int, str] = {}
 
@@ -266,7 +266,7 @@ def _encoded(col: pa.Array) -> pa.DictionaryArray:
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    check_statuses_column(ctx.table, source, ctx.texts.get("status"), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
@@ -305,7 +305,7 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     """A status-history file → valid events (frames schema) and rejections. The events'
     bucket follows their ticket (:func:`qbr.ingest.load_dataset`)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    check_statuses_column(ctx.table, source, ctx.texts.get("status"), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []

@@ -70,7 +70,7 @@ class RawTable:
     ``numbers`` holds each data row's number; ``columns`` one Arrow string column per
     header cell (raw text, ``""`` where a row is short); ``reasons`` the reader's
     rejection code per row (``None`` = data), with ``notes`` giving (column, detail) for
-    those. ``exact`` keeps the cells of rows whose shape or types a string column cannot
+    exactly those. ``exact`` keeps the cells of rows whose shape or types a string column cannot
     show (ragged rows; XLSX rows with numbers or dates); ``typed`` maps a column to its
     non-text cells by row position (XLSX)."""
 
@@ -91,6 +91,16 @@ class RawTable:
 
     def __len__(self) -> int:
         return int(self.numbers.size)
+
+    @property
+    def kept(self) -> np.ndarray:
+        """Per row, whether the reader kept it as data (no reason code): from ``notes``,
+        which both builders fill for exactly the rows with a reason, so five million rows
+        cost no truth test of an object array. A fresh array: callers may change it."""
+        kept = np.ones(len(self), dtype=bool)
+        if self.notes:
+            kept[np.fromiter(self.notes, dtype=np.int64, count=len(self.notes))] = False
+        return kept
 
     @property
     def columns(self) -> list[pa.Array]:
