@@ -58,9 +58,10 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     order = sorted_by(rank, at)
     take = pa.array(order)
     where = pa.array(rank[order])
+    # Large strings, the storage of pandas' ``str`` columns: to_pandas converts nothing.
     columns: dict[str, pa.Array] = {
-        "system": ranked.column("system").take(where),
-        "ticket_id": ranked.column("ticket_id").take(where),
+        "system": _repeated_text(_flat(ranked.column("system")), where),
+        "ticket_id": _large(ranked.column("ticket_id")).take(where),
         "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
     for name in ("status", "priority", "source_file"):
         chunks = []
@@ -74,11 +75,30 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
             chunks.append(codes if keep.all() else codes.filter(pa.array(keep)))
         encoded = chunks[0] if len(chunks) == 1 else \
             pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
-        columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+        codes = encoded.indices.take(take)
+        columns[name] = _repeated_text(encoded.dictionary, codes) \
+            if len(encoded.dictionary) == 1 else _large(encoded.dictionary).take(codes)
     columns["source_row"] = pa.array(joined("source_row", "int64")[order])
     events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
         .to_pandas()
     return events
+
+
+def _large(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return _flat(text).cast(pa.large_string())
+
+
+def _repeated_text(values: pa.Array, where: pa.Array) -> pa.Array:
+    """``values.take(where)`` as large strings; built from one value's bytes when every
+    value is the same (the usual one system), without a gather of millions of strings."""
+    n = len(where)
+    if n == 0 or len(values) == 0 or values.null_count or where.null_count or \
+            len(pc.unique(values)) != 1:
+        return _large(values).take(where)
+    raw = values[0].as_py().encode("utf-8")
+    offsets = np.arange(n + 1, dtype=np.int64) * len(raw)
+    return pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(raw * n))
 
 
 def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -90,6 +110,9 @@ def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
     if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
                  bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
         return np.arange(n)
+    by_values = _by_sorted_values(rank, at)
+    if by_values is not None:
+        return by_values
     packed = _packed(rank, at)
     if packed is not None:
         by_key: np.ndarray = np.argsort(packed, kind="stable")
@@ -178,6 +201,43 @@ def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
         return _rows(tickets[0])[[*keys, "_client", "_name"]]
     return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
+
+
+def _by_sorted_values(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
+    """:func:`sorted_by` through sorts of values, not of indices: each row's position
+    rides in the low bits of its key, so every key is unique and numpy's vectorised
+    value sort (several times faster than a stable argsort of five million keys) gives
+    the stable order. One sort when (``rank``, ``at``) and the position fit in 63 bits,
+    else two: ``at`` (with position) to a dense unique rank, then (``rank``, that rank).
+    None when even that does not fit (or ``at`` holds NaT)."""
+    n = rank.size
+    bits = max(int(n - 1).bit_length(), 1)
+    mask = np.int64((1 << bits) - 1)
+    low, high = int(at.min()), int(at.max())
+    if low == np.iinfo(np.int64).min or int(rank.min()) < 0:
+        return None
+    unit = _unit(at, low)
+    span = (high - low) // unit + 1
+    top = int(rank.max()) + 1
+    position = np.arange(n, dtype=np.int64)
+    if (top * span).bit_length() + bits <= 63:
+        key = (rank * span + (at - low) // unit) << bits | position
+        single: np.ndarray = np.sort(key) & mask
+        return single
+    if span.bit_length() + bits > 63 or top.bit_length() + bits > 63:
+        return None
+    by_at = np.sort((at - low) // unit << bits | position) & mask
+    place = np.empty(n, dtype=np.int64)
+    place[by_at] = position  # each row's place in a stable order by ``at``
+    order: np.ndarray = by_at[np.sort(rank << bits | place) & mask]
+    return order
+
+
+def _unit(at: np.ndarray, low: int) -> int:
+    """The coarsest exact unit of ``at`` (ns) counted from ``low``: whole minutes,
+    seconds, milli- or microseconds (most exports: seconds), else nanoseconds."""
+    return next((u for u in (60 * 10**9, 10**9, 10**6, 10**3)
+                 if not bool(np.any((at - low) % u))), 1)
 
 
 def _packed(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
