@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 from qbr.adapter import Rejection
 from qbr.dataset import SourceRows
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
+from qbr.numbered_ids import index_numbered, numbered_codes
+from qbr.valuesort import by_sorted_values, coarsest_unit
 
 __all__ = ["accepted_frame", "dedup_tickets", "link_status", "sorted_by", "status_events"]
 
@@ -110,7 +112,7 @@ def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
     if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
                  bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
         return np.arange(n)
-    by_values = _by_sorted_values(rank, at)
+    by_values = by_sorted_values(rank, at)
     if by_values is not None:
         return by_values
     packed = _packed(rank, at)
@@ -203,43 +205,6 @@ def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def _by_sorted_values(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
-    """:func:`sorted_by` through sorts of values, not of indices: each row's position
-    rides in the low bits of its key, so every key is unique and numpy's vectorised
-    value sort (several times faster than a stable argsort of five million keys) gives
-    the stable order. One sort when (``rank``, ``at``) and the position fit in 63 bits,
-    else two: ``at`` (with position) to a dense unique rank, then (``rank``, that rank).
-    None when even that does not fit (or ``at`` holds NaT)."""
-    n = rank.size
-    bits = max(int(n - 1).bit_length(), 1)
-    mask = np.int64((1 << bits) - 1)
-    low, high = int(at.min()), int(at.max())
-    if low == np.iinfo(np.int64).min or int(rank.min()) < 0:
-        return None
-    unit = _unit(at, low)
-    span = (high - low) // unit + 1
-    top = int(rank.max()) + 1
-    position = np.arange(n, dtype=np.int64)
-    if (top * span).bit_length() + bits <= 63:
-        key = (rank * span + (at - low) // unit) << bits | position
-        single: np.ndarray = np.sort(key) & mask
-        return single
-    if span.bit_length() + bits > 63 or top.bit_length() + bits > 63:
-        return None
-    by_at = np.sort((at - low) // unit << bits | position) & mask
-    place = np.empty(n, dtype=np.int64)
-    place[by_at] = position  # each row's place in a stable order by ``at``
-    order: np.ndarray = by_at[np.sort(rank << bits | place) & mask]
-    return order
-
-
-def _unit(at: np.ndarray, low: int) -> int:
-    """The coarsest exact unit of ``at`` (ns) counted from ``low``: whole minutes,
-    seconds, milli- or microseconds (most exports: seconds), else nanoseconds."""
-    return next((u for u in (60 * 10**9, 10**9, 10**6, 10**3)
-                 if not bool(np.any((at - low) % u))), 1)
-
-
 def _packed(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     """One int64 key ordered as (``rank``, ``at``), when both fit: ``at`` (ns) counted
     in its coarsest exact unit (whole seconds in most exports) from its minimum. A stable
@@ -247,8 +212,7 @@ def _packed(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     low, high = int(at.min()), int(at.max())
     if low == np.iinfo(np.int64).min:
         return None  # NaT
-    unit = next((u for u in (60 * 10**9, 10**9, 10**6, 10**3)
-                 if not bool(np.any((at - low) % u))), 1)
+    unit = coarsest_unit(at, low)
     span = (high - low) // unit + 1
     if (int(rank.max()) + 1) * span >= 2**62 or int(rank.min()) < 0:
         return None
@@ -263,7 +227,7 @@ def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
                             for r in tickets], pa.string())
     systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
                                 for r in tickets], pa.string())
-    codes = [_numbered_codes(ids)]
+    codes = [numbered_codes(ids)]
     for column in (ids, systems)[1 if codes[0] is not None else 0:]:
         encoded = column.dictionary_encode().combine_chunks()
         codes.append((encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -277,20 +241,6 @@ def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
         repeated = counts[inverse.reshape(-1)] > 1
     bounds = np.cumsum([0, *(len(_rows(r)) for r in tickets)])
     return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
-
-
-def _numbered_codes(ids: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
-    """Ids as codes ``1..width-1`` (equal ids, equal codes; :func:`_scheme`) read from
-    their numbers, when they are numbered and dense: no hash table of a million strings."""
-    flat = _flat(ids) if ids.num_chunks != 1 else ids.chunk(0)
-    scheme = _scheme(flat)
-    if scheme is None:
-        return None
-    number, _ = _numbers(flat, *scheme)
-    low, high = int(number.min()), int(number.max())
-    if high - low >= 8 * len(number) + 1024:
-        return None
-    return number - low + 1, high - low + 2
 
 
 def _rows(result: SourceRows) -> pd.DataFrame:
@@ -391,7 +341,7 @@ def _index_in(values: pa.Array | pa.ChunkedArray,
     word, so a collision can only send the lookup back to Arrow, never pair two ids.
     Several times faster than Arrow's string hash table for five million events."""
     values, value_set = _flat(values), _flat(value_set)
-    direct = _index_numbered(values, value_set)
+    direct = index_numbered(values, value_set)
     if direct is not None:
         return direct
     wanted, known = _words(values), _words(value_set)
@@ -409,78 +359,6 @@ def _index_in(values: pa.Array | pa.ChunkedArray,
         if not bool(np.array_equal(mine[hit], theirs[where[hit]])):
             return pc.index_in(values, value_set=value_set)  # a hash collision
     return pa.array(where.astype(np.int32), mask=~hit)
-
-
-def _index_numbered(values: pa.Array, value_set: pa.Array) -> pa.Array | None:
-    """:func:`_index_in` for numbered ids (:func:`_scheme`: ``T-1000123``,
-    ``INC0012345``) whose numbers are dense (span at most 8x the count plus 1,024): a
-    lookup table indexed by number instead of a hash table, so five million events cost
-    one pass over their bytes and one gather. None when the ids are not so (or repeat)."""
-    scheme = _scheme(value_set)
-    if scheme is None:
-        return None
-    known, _ = _numbers(value_set, *scheme)
-    low, high = int(known.min()), int(known.max())
-    if high - low >= 8 * len(known) + 1024:
-        return None
-    table = np.full(high - low + 1, -1, dtype=np.int32)
-    table[known - low] = np.arange(len(known), dtype=np.int32)
-    if int(np.count_nonzero(table >= 0)) != len(known):
-        return None  # a repeated id: Arrow's answer (the first place) decides
-    number, ok = _numbers(values, *scheme)
-    ok &= (number >= low) & (number <= high)
-    where = np.full(len(values), -1, dtype=np.int32)
-    where[ok] = table[number[ok] - low]
-    return pa.array(where, mask=where < 0)
-
-
-def _scheme(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
-    """When every id has one width and differs from the others only in digit positions
-    (a fixed prefix or infix, then digits: ``T-1000123``), ``(first id's bytes, which
-    positions vary)``; reading the varying digits as one decimal number is then a
-    one-to-one map from these ids to integers. None otherwise (or past 18 digits)."""
-    n = len(text)
-    if n == 0 or text.null_count or text.type != pa.string():
-        return None
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + n + 1]
-    width = int(offsets[1] - offsets[0])
-    if not 0 < width <= 32 or int(offsets[-1] - offsets[0]) != width * n or \
-            not bool(np.all(np.diff(offsets) == width)):
-        return None
-    grid = np.frombuffer(text.buffers()[2], dtype=np.uint8)[
-        offsets[0]:offsets[-1]].reshape(n, width)
-    first = grid[0].copy()
-    varying = ~np.all(grid == first, axis=0)
-    count = int(varying.sum())
-    if not 0 < count <= 18 or not bool(np.all(grid[:, varying] - np.uint8(48) < 10)):
-        return None
-    return first, varying
-
-
-def _numbers(text: pa.Array, first: np.ndarray, varying: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Each id's number under :func:`_scheme` ``(first, varying)``, and whether the id
-    follows that scheme at all (same width, same fixed bytes, digits where it varies)."""
-    n, width = len(text), first.size
-    number = np.zeros(n, dtype=np.int64)
-    if n == 0 or text.type != pa.string():
-        return number, np.zeros(n, dtype=bool)
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + n + 1]
-    data = np.frombuffer(text.buffers()[2] or b"", dtype=np.uint8)
-    ok = np.diff(offsets) == width
-    if text.null_count:
-        ok &= text.is_valid().to_numpy(zero_copy_only=False)
-    if bool(ok.all()) and int(offsets[-1] - offsets[0]) == width * n:
-        grid = data[offsets[0]:offsets[-1]].reshape(n, width)
-    else:
-        grid = np.zeros((n, width), dtype=np.uint8)
-        grid[ok] = data[offsets[:-1][ok, None] + np.arange(width)]
-    ok &= np.all(grid[:, ~varying] == first[~varying], axis=1)
-    for j in np.flatnonzero(varying).tolist():
-        digit = grid[:, j] - np.uint8(48)
-        ok &= digit < 10
-        number = number * 10 + digit
-    return number, ok
 
 
 def _mixed(words: list[np.ndarray]) -> np.ndarray:

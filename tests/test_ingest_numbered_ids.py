@@ -1,4 +1,4 @@
-"""Numbered ticket ids (qbr.linking._index_numbered): a lookup table by number must give
+"""Numbered ticket ids (qbr.numbered_ids.index_numbered): a lookup table by number must give
 exactly Arrow's ``index_in``, and step aside whenever the ids are not so."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from qbr import linking
+from qbr import linking, numbered_ids
 
 
 @pytest.mark.parametrize(("values", "known"), [
@@ -21,14 +21,14 @@ from qbr import linking
     (["INC0012345", "INC0012344", "INC12345"], ["INC0012344", "INC0012345"]),
 ])
 def test_numbered_ids_are_arrow_index_in(values: list[str], known: list[str]) -> None:
-    got = linking._index_numbered(pa.array(values, pa.string()), pa.array(known, pa.string()))
+    got = numbered_ids.index_numbered(pa.array(values, pa.string()), pa.array(known, pa.string()))
     assert got is not None  # these ids are numbered: the table path is the one tested
     expected = pc.index_in(pa.array(values, pa.string()), value_set=pa.array(known))
     assert got.to_pylist() == expected.to_pylist()
 
 
 def test_a_null_value_is_never_found() -> None:
-    got = linking._index_numbered(pa.array(["T-1", None, "T-2"], pa.string()),
+    got = numbered_ids.index_numbered(pa.array(["T-1", None, "T-2"], pa.string()),
                                   pa.array(["T-2", "T-1"], pa.string()))
     assert got is not None and got.to_pylist() == [1, None, 0]
 
@@ -43,7 +43,7 @@ def test_a_null_value_is_never_found() -> None:
 ])
 def test_ids_that_are_not_numbered_take_the_general_path(known: list[str]) -> None:
     values = pa.array(["T-1", "T-22", "A-1", "1" * 19], pa.string())
-    assert linking._index_numbered(values, pa.array(known, pa.string())) is None
+    assert numbered_ids.index_numbered(values, pa.array(known, pa.string())) is None
     expected = pc.index_in(values, value_set=pa.array(known, pa.string()))
     assert linking._index_in(values, pa.array(known, pa.string())).to_pylist() == \
         expected.to_pylist()
@@ -52,7 +52,7 @@ def test_ids_that_are_not_numbered_take_the_general_path(known: list[str]) -> No
 def test_a_sliced_array_is_read_at_its_offset() -> None:
     values = pa.array(["x", "T-5", "T-7", "T-6"], pa.string()).slice(1)
     known = pa.array(["T-9", "T-6", "T-5", "T-7"], pa.string()).slice(1)
-    got = linking._index_numbered(values, known)
+    got = numbered_ids.index_numbered(values, known)
     assert got is not None and got.to_pylist() == [1, 2, 0]
 
 
@@ -73,7 +73,7 @@ def test_repeated_keys_count_across_sources_and_systems(
     frames = [pd.DataFrame({"ticket_id": first, "system": ["a"] * len(first)}),
               pd.DataFrame({"ticket_id": second, "system": ["a"] * (len(second) - 1) + ["b"]})]
     got = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[arg-type]
-    monkeypatch.setattr(linking, "_scheme", lambda _text: None)
+    monkeypatch.setattr(numbered_ids, "_scheme", lambda _text: None)
     general = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[arg-type]
     assert got == general
     if first[1] == "T-2":

@@ -1,4 +1,4 @@
-"""The event order by value sorts (qbr.linking._by_sorted_values): exactly the stable
+"""The event order by value sorts (qbr.valuesort.by_sorted_values): exactly the stable
 ``np.lexsort((at, rank))``, on each of its paths."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbr import linking
+from qbr import linking, valuesort
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -15,7 +15,7 @@ def test_one_sort_when_key_and_position_fit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rank = rng.integers(0, 50, 500)
     at = rng.integers(-20, 20, 500) * 10**9
-    got = linking._by_sorted_values(rank, at)
+    got = valuesort.by_sorted_values(rank, at)
     assert got is not None and np.array_equal(got, np.lexsort((at, rank)))
 
 
@@ -26,16 +26,16 @@ def test_two_sorts_when_rank_times_span_does_not_fit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rank = rng.choice(np.array([0, 7, 2**30 - 1]), 300)
     at = rng.choice(np.array([0, 1, 2**30 - 1]), 300)
-    got = linking._by_sorted_values(rank, at)
+    got = valuesort.by_sorted_values(rank, at)
     assert got is not None and np.array_equal(got, np.lexsort((at, rank)))
 
 
 def test_none_when_nothing_fits_or_nat() -> None:
     rank = np.array([2**60, 0, 1], dtype=np.int64)
     at = np.array([2**61 + 1, 5, 0], dtype=np.int64)  # odd: counted in ns, 62 bits
-    assert linking._by_sorted_values(rank, at) is None
+    assert valuesort.by_sorted_values(rank, at) is None
     nat = np.array([np.iinfo(np.int64).min, 5, 0], dtype=np.int64)
-    assert linking._by_sorted_values(np.array([0, 1, 2]), nat) is None
+    assert valuesort.by_sorted_values(np.array([0, 1, 2]), nat) is None
     # sorted_by still answers (the two-pass argsort)
     assert linking.sorted_by(rank, at).tolist() == np.lexsort((at, rank)).tolist()
 
