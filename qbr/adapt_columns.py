@@ -30,6 +30,7 @@ from qbr.io import RawTable
 from qbr.io.ambiguous import REASON as AMBIGUOUS
 from qbr.io.ambiguous import ambiguous
 from qbr.io.dates import SCALAR_RETRY_LIMIT
+from qbr.io.prefetch import Parsed, parse_ahead
 from qbr.io.serial import parse_dates, serial_system
 from qbr.io.values import CellError, parse_instant, parse_number
 
@@ -141,6 +142,7 @@ class _Ctx:
     table: RawTable
     zone: ZoneInfo
     texts: dict[str, pa.Array]
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # qbr.io.prefetch
 
 
 def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]],
@@ -151,9 +153,9 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
         return np.full(len(table), np.datetime64("NaT", "ns"))
     col = ctx.texts[name]
     # README "Excel serial dates": serial numbers first, when the source reads them.
-    parsed, serials = parse_dates(col, ctx.source.date_formats, ctx.zone,
-                                  table.typed.get(table.index.get(name, -1)),
-                                  serial_system(ctx.source))
+    parsed, serials = ctx.parsed.pop(name) if name in ctx.parsed else \
+        parse_dates(col, ctx.source.date_formats, ctx.zone,
+                    table.typed.get(table.index.get(name, -1)), serial_system(ctx.source))
     formats = ", ".join(repr(f) for f in ctx.source.date_formats)
     def plain(p: int) -> str:
         return serials.get(p) or f"{col[p].as_py()!r} matches none of the accepted " \
@@ -270,6 +272,8 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
+    ctx.parsed = parse_ahead(table, ctx.texts, ("created_at", *_EVENTS, "updated_at"),
+                             source.date_formats, ctx.zone, serial_system(source))
     created = _dates(ctx, "created_at", verdicts, warn, 0)
     events = {name: _dates(ctx, name, verdicts, warn, i + 1) for i, name in enumerate(_EVENTS)}
     for name, at in events.items():

@@ -72,9 +72,9 @@ def test_repeated_keys_count_across_sources_and_systems(
     first, second = ids
     frames = [pd.DataFrame({"ticket_id": first, "system": ["a"] * len(first)}),
               pd.DataFrame({"ticket_id": second, "system": ["a"] * (len(second) - 1) + ["b"]})]
-    got = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[arg-type]
+    got = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[misc]
     monkeypatch.setattr(numbered_ids, "_scheme", lambda _text: None)
-    general = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[arg-type]
+    general = [m.tolist() for m in linking._repeated_keys([_Rows(f) for f in frames])]  # type: ignore[misc]
     assert got == general
     if first[1] == "T-2":
         # T-1 twice in source one; T-3 in both (system a); T-4 alone in system b.
