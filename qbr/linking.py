@@ -6,6 +6,11 @@ accepted events assembled in (system, ticket_id, at) order. Everything column-wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,6 +18,7 @@ import pyarrow.compute as pc
 
 from qbr.adapter import Rejection
 from qbr.dataset import SourceRows
+from qbr.event_text import decoded, encoded, large, repeated_text
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
 from qbr.numbered_ids import index_numbered, numbered_codes
 from qbr.valuesort import by_sorted_values, coarsest_unit
@@ -60,47 +66,29 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     order = sorted_by(rank, at)
     take = pa.array(order)
     where = pa.array(rank[order])
+    texts = {name: encoded(frames, keeps, name)
+             for name in ("status", "priority", "source_file")}
     # Large strings, the storage of pandas' ``str`` columns: to_pandas converts nothing.
-    columns: dict[str, pa.Array] = {
-        "system": _repeated_text(_flat(ranked.column("system")), where),
-        "ticket_id": _large(ranked.column("ticket_id")).take(where),
-        "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
-    for name in ("status", "priority", "source_file"):
-        chunks = []
-        for f, keep in zip(frames, keeps, strict=True):
-            codes = _flat(pa.array(f[name]))  # categorical (qbr.adapt_columns): codes
-            if not pa.types.is_dictionary(codes.type):
-                codes = codes.cast(pa.string()).dictionary_encode()
-            else:  # pandas may give int8 codes and, for an all-null column, null values
-                codes = pa.DictionaryArray.from_arrays(codes.indices.cast(pa.int32()),
-                                                       codes.dictionary.cast(pa.string()))
-            chunks.append(codes if keep.all() else codes.filter(pa.array(keep)))
-        encoded = chunks[0] if len(chunks) == 1 else \
-            pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
-        codes = encoded.indices.take(take)
-        columns[name] = _repeated_text(encoded.dictionary, codes) \
-            if len(encoded.dictionary) == 1 else _large(encoded.dictionary).take(codes)
+    # Each column is a gather of millions of values by Arrow, which releases the GIL:
+    # two at a time for a large history.
+    jobs: dict[str, Callable[[], pa.Array]] = {
+        "ticket_id": lambda: large(ranked.column("ticket_id")).take(where),
+        "system": lambda: repeated_text(_flat(ranked.column("system")), where),
+        **{name: partial(decoded, column, take) for name, column in texts.items()}}
+    with ThreadPoolExecutor(2) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
+        done = {name: job() if pool is None else pool.submit(job)
+                for name, job in jobs.items()}
+        columns: dict[str, pa.Array] = {
+            name: value if pool is None else value.result() for name, value in done.items()}
+    columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
     columns["source_row"] = pa.array(joined("source_row", "int64")[order])
     events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
         .to_pandas()
     return events
 
 
-def _large(text: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return _flat(text).cast(pa.large_string())
-
-
-def _repeated_text(values: pa.Array, where: pa.Array) -> pa.Array:
-    """``values.take(where)`` as large strings; built from one value's bytes when every
-    value is the same (the usual one system), without a gather of millions of strings."""
-    n = len(where)
-    if n == 0 or len(values) == 0 or values.null_count or where.null_count or \
-            len(pc.unique(values)) != 1:
-        return _large(values).take(where)
-    raw = values[0].as_py().encode("utf-8")
-    offsets = np.arange(n + 1, dtype=np.int64) * len(raw)
-    return pa.LargeStringArray.from_buffers(
-        n, pa.py_buffer(offsets), pa.py_buffer(raw * n))
+#: Accepted events from which the event frame's columns are gathered on two threads.
+_PARALLEL_EVENTS = 100_000
 
 
 def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -253,7 +241,11 @@ def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
     """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
     Looked up by ticket id among the winners of the source's system (Arrow hash join).
     Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
-    returns the winners' (system, ticket_id) in that order."""
+    returns the winners' (system, ticket_id) in that order (no rows when there is no
+    status source: nothing is ranked)."""
+    if not any(r.source.kind == "status" for r in results):
+        return pa.table({"system": pa.array([], pa.string()),
+                         "ticket_id": pa.array([], pa.string())})
     keys = pa.table({"system": pa.array(winners["system"], pa.string()),
                      "ticket_id": pa.array(winners["ticket_id"], pa.string())})
     order = _key_order(keys)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbr import linking, valuesort
+from qbr import event_text, linking, valuesort
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -45,6 +45,6 @@ def test_repeated_text_is_a_take(values: list[str]) -> None:
     import pyarrow as pa
 
     where = pa.array([2, 0, 1, 1, 0][: 2 * len(values) - 1] if len(values) == 3 else [1, 0, 1])
-    got = linking._repeated_text(pa.array(values, pa.string()), where)
+    got = event_text.repeated_text(pa.array(values, pa.string()), where)
     assert got.type == pa.large_string()
     assert got.to_pylist() == [values[i] for i in where.to_pylist()]

@@ -64,3 +64,26 @@ def test_threaded_paths_give_the_one_thread_result(tmp_path: Path,
                      ((r.row, r.reason) for r in _load(tmp_path).rejections))
     assert reasons == [(3, "bad-date"), (4, "event-before-created"), (5, "bad-date"),
                        (6, "superseded"), (8, "blank-row")]
+
+
+def test_event_columns_gathered_on_two_threads_are_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qbr import linking
+
+    write(tmp_path, "t.csv", HEADER + BODY)
+    write(tmp_path, "s.csv", "Ticket,At,Status\n5,2025-07-01 13:00,Open\n1,2025-07-01 10:30,"
+                             "Open\n5,2025-07-01 12:30,Done\n1,2025-07-01 10:30,Done\n")
+    columns = {"ticket_id": "Ticket", "client": "Company", "priority": "Priority",
+               "created_at": "Created"}
+    status = source("s.csv", kind="status", system="t",
+                    columns={"ticket_id": "Ticket", "at": "At", "status": "Status"},
+                    values={"status": {"Open": "running", "Done": "closed"}})
+    config = make_config(tmp_path, {"t": source("t.csv", columns=columns), "s": status})
+    alone = load_dataset(config).frames.status_events
+    monkeypatch.setattr(linking, "_PARALLEL_EVENTS", 0)
+    threaded = load_dataset(config).frames.status_events
+    assert threaded.astype(str).to_dict("list") == alone.astype(str).to_dict("list")
+    # Ticket 1's two events at 10:30 keep file order (rows 3, 5); ticket 5's by time.
+    assert list(zip(threaded["ticket_id"], threaded["status"], threaded["source_row"],
+                    strict=True)) == [("1", "running", 3), ("1", "closed", 5),
+                                      ("5", "closed", 4), ("5", "running", 2)]
