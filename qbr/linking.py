@@ -368,13 +368,18 @@ def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,
     codes = np.zeros(hit.size, dtype=np.int64)
     names = [""]
     if unassigned.any():
-        picked = _flat(pa.array(winners["_name"], pa.string())).take(
-            pa.array(hit[unassigned])).dictionary_encode()
-        values = picked.dictionary.to_pylist()
+        # The winners' names encoded once (a million tickets, a few hundred names), then
+        # each event's code gathered by number: no string is copied per event.
+        column = _flat(pa.array(winners["_name"], pa.string()))
+        encoded = column.fill_null("").dictionary_encode()
+        picked = encoded.indices.to_numpy(zero_copy_only=False)[hit[unassigned]]
+        used = np.flatnonzero(np.bincount(picked, minlength=len(encoded.dictionary)))
+        values = encoded.dictionary.take(pa.array(used)).to_pylist()
         names = list(dict.fromkeys(["", *values]))
         number = {name: i for i, name in enumerate(names)}
-        place = np.array([number[v] for v in values] or [0], dtype=np.int64)
-        codes[unassigned] = place[picked.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+        place = np.zeros(len(encoded.dictionary), dtype=np.int64)
+        place[used] = [number[v] for v in values]
+        codes[unassigned] = place[picked]
     return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
 
 
