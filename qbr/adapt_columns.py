@@ -394,7 +394,14 @@ def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
     c_idx = c_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     k_vals, c_vals = k_enc.dictionary.to_pylist(), c_enc.dictionary.to_pylist()
     width = len(c_vals) + 1
-    pairs, inverse = np.unique((k_idx + 1) * width + c_idx + 1, return_inverse=True)
+    code = (k_idx + 1) * width + c_idx + 1
+    # Pair codes are small (priorities x clients): numbered through a table, not a sort.
+    seen = np.zeros((len(k_vals) + 1) * width, dtype=bool)
+    seen[code] = True
+    pairs = np.flatnonzero(seen)
+    number = np.zeros(seen.size, dtype=np.int64)
+    number[pairs] = np.arange(pairs.size)
+    inverse = number[code]
     out = []
     for code in pairs.tolist():
         ki, ci = code // width - 1, code % width - 1
