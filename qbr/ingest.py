@@ -184,7 +184,11 @@ def _read_all(config: Config, first: Mapping[int, SourceRows], index: MonitorInd
     columnar = [i for i, s in enumerate(config.sources)
                 if i not in first and s.kind in _COLUMNAR and not assembled]
     pending: dict[int, Future[SourceRows]] = {}
-    with ThreadPoolExecutor(2) if len(columnar) > 1 else nullcontext() as pool:
+    # One file declared twice is read one source after the other (its cache entries
+    # may share a folder).
+    paths = {config.sources[i].path for i in columnar}
+    threaded = len(columnar) > 1 and len(paths) == len(columnar)
+    with ThreadPoolExecutor(2) if threaded else nullcontext() as pool:
         if pool is not None:
             pending = {i: pool.submit(read_source, config, config.sources[i], index,
                                       use_cache) for i in columnar}
