@@ -126,7 +126,7 @@ def _lookup(col: pa.Array, resolve: Callable[[str], str | None],
             encoded: bool = False) -> pa.Array:
     """``resolve`` applied once per distinct value of ``col`` (null where it gives None);
     with ``encoded``, as a dictionary array (no string copied per row)."""
-    codes = col.dictionary_encode()
+    codes = col if pa.types.is_dictionary(col.type) else col.dictionary_encode()
     mapped = pa.array([resolve(v) for v in codes.dictionary.to_pylist()], pa.string())
     if not encoded:
         return mapped.take(codes.indices)
@@ -143,6 +143,7 @@ class _Ctx:
     zone: ZoneInfo
     texts: dict[str, pa.Array]
     parsed: dict[str, Parsed] = field(default_factory=dict)  # qbr.io.prefetch
+    codes: dict[str, pa.DictionaryArray] = field(default_factory=dict)  # _status_codes
 
 
 def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]],
@@ -268,7 +269,7 @@ def _encoded(col: pa.Array) -> pa.DictionaryArray:
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), ~table.kept)
+    check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
@@ -309,7 +310,7 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     """A status-history file → valid events (frames schema) and rejections. The events'
     bucket follows their ticket (:func:`qbr.ingest.load_dataset`)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), ~table.kept)
+    check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
@@ -372,11 +373,22 @@ def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
     return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
 
-def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
+def _status_codes(ctx: _Ctx) -> pa.Array | None:
+    """The status column dictionary-encoded, once: the unmapped-value check counts its
+    codes and :func:`_status` maps its dictionary (one hash pass over the rows, not two)."""
     if "status" not in ctx.texts:
+        return None
+    if "status" not in ctx.codes:
+        ctx.codes["status"] = ctx.texts["status"].dictionary_encode()
+    return ctx.codes["status"]
+
+
+def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
+    codes = _status_codes(ctx)
+    if codes is None:
         return pa.nulls(len(ctx.table), pa.string())
     known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
-    return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None, encoded)
+    return _lookup(codes, lambda v: known.get(v) if v else None, encoded)
 
 
 def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
