@@ -112,3 +112,15 @@ def test_trimmed_with_empty_values(values: list[str]) -> None:
 
     col = pa.array(values, pa.string())
     assert trimmed(col).to_pylist() == pc.utf8_trim_whitespace(col).to_pylist()
+
+
+def test_byte_positions_by_block_are_flatnonzero(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from qbr.io import bytepos
+
+    data = np.frombuffer(b'a,"b"\n\nc,d\r\n"e\nf",g\n' * 5, dtype=np.uint8)
+    monkeypatch.setattr(bytepos, "_BLOCK", 7)  # blocks that cut records and pairs
+    for byte in (ord("\n"), ord('"'), ord(","), ord("\r"), ord("x")):
+        assert bytepos.positions(data, byte).tolist() == \
+            np.flatnonzero(data == byte).tolist()
