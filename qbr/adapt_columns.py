@@ -30,6 +30,7 @@ from qbr.io import RawTable
 from qbr.io.ambiguous import REASON as AMBIGUOUS
 from qbr.io.ambiguous import ambiguous
 from qbr.io.dates import SCALAR_RETRY_LIMIT
+from qbr.io.prefetch import Parsed, parse_ahead
 from qbr.io.serial import parse_dates, serial_system
 from qbr.io.values import CellError, parse_instant, parse_number
 
@@ -54,7 +55,7 @@ class _Verdicts:
     def __init__(self, table: RawTable) -> None:
         self.table = table
         self.reason = np.array(table.reasons, dtype=object)
-        self.open: np.ndarray = ~self.reason.astype(bool)  # reasons are non-empty codes
+        self.open: np.ndarray = table.kept
         self.field: dict[int, str] = {}
         self.detail: dict[int, str] = {}
 
@@ -125,7 +126,7 @@ def _lookup(col: pa.Array, resolve: Callable[[str], str | None],
             encoded: bool = False) -> pa.Array:
     """``resolve`` applied once per distinct value of ``col`` (null where it gives None);
     with ``encoded``, as a dictionary array (no string copied per row)."""
-    codes = col.dictionary_encode()
+    codes = col if pa.types.is_dictionary(col.type) else col.dictionary_encode()
     mapped = pa.array([resolve(v) for v in codes.dictionary.to_pylist()], pa.string())
     if not encoded:
         return mapped.take(codes.indices)
@@ -141,6 +142,8 @@ class _Ctx:
     table: RawTable
     zone: ZoneInfo
     texts: dict[str, pa.Array]
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # qbr.io.prefetch
+    codes: dict[str, pa.DictionaryArray] = field(default_factory=dict)  # _status_codes
 
 
 def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int, str, str]],
@@ -151,9 +154,9 @@ def _dates(ctx: _Ctx, name: str, verdicts: _Verdicts, warn: list[tuple[int, int,
         return np.full(len(table), np.datetime64("NaT", "ns"))
     col = ctx.texts[name]
     # README "Excel serial dates": serial numbers first, when the source reads them.
-    parsed, serials = parse_dates(col, ctx.source.date_formats, ctx.zone,
-                                  table.typed.get(table.index.get(name, -1)),
-                                  serial_system(ctx.source))
+    parsed, serials = ctx.parsed.pop(name) if name in ctx.parsed else \
+        parse_dates(col, ctx.source.date_formats, ctx.zone,
+                    table.typed.get(table.index.get(name, -1)), serial_system(ctx.source))
     formats = ", ".join(repr(f) for f in ctx.source.date_formats)
     def plain(p: int) -> str:
         return serials.get(p) or f"{col[p].as_py()!r} matches none of the accepted " \
@@ -266,10 +269,12 @@ def _encoded(col: pa.Array) -> pa.DictionaryArray:
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
+    ctx.parsed = parse_ahead(table, ctx.texts, ("created_at", *_EVENTS, "updated_at"),
+                             source.date_formats, ctx.zone, serial_system(source))
     created = _dates(ctx, "created_at", verdicts, warn, 0)
     events = {name: _dates(ctx, name, verdicts, warn, i + 1) for i, name in enumerate(_EVENTS)}
     for name, at in events.items():
@@ -305,7 +310,7 @@ def interpret_status(config: Config, source: Source, table: RawTable) -> Columna
     """A status-history file → valid events (frames schema) and rejections. The events'
     bucket follows their ticket (:func:`qbr.ingest.load_dataset`)."""
     ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
-    check_statuses_column(ctx.table, source, ctx.texts.get("status"), table.reasons)
+    check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
@@ -368,11 +373,22 @@ def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
     return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
 
-def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
+def _status_codes(ctx: _Ctx) -> pa.Array | None:
+    """The status column dictionary-encoded, once: the unmapped-value check counts its
+    codes and :func:`_status` maps its dictionary (one hash pass over the rows, not two)."""
     if "status" not in ctx.texts:
+        return None
+    if "status" not in ctx.codes:
+        ctx.codes["status"] = ctx.texts["status"].dictionary_encode()
+    return ctx.codes["status"]
+
+
+def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
+    codes = _status_codes(ctx)
+    if codes is None:
         return pa.nulls(len(ctx.table), pa.string())
     known = {k.strip(): v for k, v in ctx.source.values.get("status", {}).items()}
-    return _lookup(ctx.texts["status"], lambda v: known.get(v) if v else None, encoded)
+    return _lookup(codes, lambda v: known.get(v) if v else None, encoded)
 
 
 def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
@@ -390,7 +406,14 @@ def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
     c_idx = c_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     k_vals, c_vals = k_enc.dictionary.to_pylist(), c_enc.dictionary.to_pylist()
     width = len(c_vals) + 1
-    pairs, inverse = np.unique((k_idx + 1) * width + c_idx + 1, return_inverse=True)
+    code = (k_idx + 1) * width + c_idx + 1
+    # Pair codes are small (priorities x clients): numbered through a table, not a sort.
+    seen = np.zeros((len(k_vals) + 1) * width, dtype=bool)
+    seen[code] = True
+    pairs = np.flatnonzero(seen)
+    number = np.zeros(seen.size, dtype=np.int64)
+    number[pairs] = np.arange(pairs.size)
+    inverse = number[code]
     out = []
     for code in pairs.tolist():
         ki, ci = code // width - 1, code % width - 1

@@ -408,7 +408,8 @@ def check_statuses_column(table: RawTable, source: Source, col: pa.Array | None,
     if col is None:
         return
     known = {k.strip() for k in source.values.get("status", {})}
-    data = col.filter(pa.array(~reasons.astype(bool)))  # rows the reader kept
+    kept = ~reasons.astype(bool)
+    data = col if kept.all() else col.filter(pa.array(kept))  # rows the reader kept
     counts = pc.value_counts(data).to_pylist()
     unmapped = {c["values"]: c["counts"] for c in counts
                 if c["values"] and c["values"] not in known}

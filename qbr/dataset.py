@@ -15,6 +15,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qbr.adapter import InputWarning, Rejection, ValidRow
@@ -165,12 +166,22 @@ def _unmapped_folded(result: SourceRows) -> Counter[str]:
     return Counter(frame["priority_raw"][hit].tolist())
 
 
+def _counted(values: pd.Series) -> Counter[str]:
+    """``Counter(values.tolist())``, keys in order of first appearance as there, counted
+    column-wise (a million unassigned status rows hold a handful of names)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    if codes.size and int(codes.min()) < 0:  # a missing value: counted as it is
+        return Counter(values.tolist())
+    counts = np.bincount(codes, minlength=len(uniques))
+    return Counter(dict(zip(list(uniques), counts.tolist(), strict=True)))
+
+
 def file_report(result: SourceRows) -> FileReport:
     pending = result.source.kind == "status" and not result.linked
     if result.frame is not None:
         frame = result.frame
         assigned = frame["_client"].notna().to_numpy() | pending
-        unassigned_names = Counter(frame["_name"][~assigned].tolist())
+        unassigned_names = _counted(frame["_name"][~assigned])
         unmapped: Counter[str] = Counter()
         if result.source.kind == "tickets":
             unclassified = assigned & frame["priority"].isna().to_numpy()

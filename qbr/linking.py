@@ -6,6 +6,11 @@ accepted events assembled in (system, ticket_id, at) order. Everything column-wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,7 +18,10 @@ import pyarrow.compute as pc
 
 from qbr.adapter import Rejection
 from qbr.dataset import SourceRows
+from qbr.event_text import decoded, encoded, large, repeated_text
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
+from qbr.numbered_ids import index_numbered, numbered_codes
+from qbr.valuesort import by_sorted_values, coarsest_unit
 
 __all__ = ["accepted_frame", "dedup_tickets", "link_status", "sorted_by", "status_events"]
 
@@ -58,27 +66,29 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     order = sorted_by(rank, at)
     take = pa.array(order)
     where = pa.array(rank[order])
-    columns: dict[str, pa.Array] = {
-        "system": ranked.column("system").take(where),
-        "ticket_id": ranked.column("ticket_id").take(where),
-        "at": pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))}
-    for name in ("status", "priority", "source_file"):
-        chunks = []
-        for f, keep in zip(frames, keeps, strict=True):
-            codes = _flat(pa.array(f[name]))  # categorical (qbr.adapt_columns): codes
-            if not pa.types.is_dictionary(codes.type):
-                codes = codes.cast(pa.string()).dictionary_encode()
-            else:  # pandas may give int8 codes and, for an all-null column, null values
-                codes = pa.DictionaryArray.from_arrays(codes.indices.cast(pa.int32()),
-                                                       codes.dictionary.cast(pa.string()))
-            chunks.append(codes if keep.all() else codes.filter(pa.array(keep)))
-        encoded = chunks[0] if len(chunks) == 1 else \
-            pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
-        columns[name] = encoded.dictionary.take(encoded.indices.take(take))
+    texts = {name: encoded(frames, keeps, name)
+             for name in ("status", "priority", "source_file")}
+    # Large strings, the storage of pandas' ``str`` columns: to_pandas converts nothing.
+    # Each column is a gather of millions of values by Arrow, which releases the GIL:
+    # two at a time for a large history.
+    jobs: dict[str, Callable[[], pa.Array]] = {
+        "ticket_id": lambda: large(ranked.column("ticket_id")).take(where),
+        "system": lambda: repeated_text(_flat(ranked.column("system")), where),
+        **{name: partial(decoded, column, take) for name, column in texts.items()}}
+    with ThreadPoolExecutor(2) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
+        done = {name: job() if pool is None else pool.submit(job)
+                for name, job in jobs.items()}
+        columns: dict[str, pa.Array] = {
+            name: value if pool is None else value.result() for name, value in done.items()}
+    columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
     columns["source_row"] = pa.array(joined("source_row", "int64")[order])
     events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
         .to_pandas()
     return events
+
+
+#: Accepted events from which the event frame's columns are gathered on two threads.
+_PARALLEL_EVENTS = 100_000
 
 
 def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -90,6 +100,9 @@ def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
     if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
                  bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
         return np.arange(n)
+    by_values = by_sorted_values(rank, at)
+    if by_values is not None:
+        return by_values
     packed = _packed(rank, at)
     if packed is not None:
         by_key: np.ndarray = np.argsort(packed, kind="stable")
@@ -187,8 +200,7 @@ def _packed(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     low, high = int(at.min()), int(at.max())
     if low == np.iinfo(np.int64).min:
         return None  # NaT
-    unit = next((u for u in (60 * 10**9, 10**9, 10**6, 10**3)
-                 if not bool(np.any((at - low) % u))), 1)
+    unit = coarsest_unit(at, low)
     span = (high - low) // unit + 1
     if (int(rank.max()) + 1) * span >= 2**62 or int(rank.min()) < 0:
         return None
@@ -203,12 +215,12 @@ def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
                             for r in tickets], pa.string())
     systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
                                 for r in tickets], pa.string())
-    codes = []
-    for column in (ids, systems):
+    codes = [numbered_codes(ids)]
+    for column in (ids, systems)[1 if codes[0] is not None else 0:]:
         encoded = column.dictionary_encode().combine_chunks()
         codes.append((encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
                        .astype(np.int64) + 1, len(encoded.dictionary) + 1))
-    (id_code, width), (system_code, _) = codes
+    (id_code, width), (system_code, _) = [c for c in codes if c is not None]
     key = system_code * width + id_code
     if key.size and int(key.max()) <= 8 * key.size + 1024:  # one system (or a few)
         repeated = np.bincount(key)[key] > 1
@@ -229,7 +241,11 @@ def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
     """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
     Looked up by ticket id among the winners of the source's system (Arrow hash join).
     Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
-    returns the winners' (system, ticket_id) in that order."""
+    returns the winners' (system, ticket_id) in that order (no rows when there is no
+    status source: nothing is ranked)."""
+    if not any(r.source.kind == "status" for r in results):
+        return pa.table({"system": pa.array([], pa.string()),
+                         "ticket_id": pa.array([], pa.string())})
     keys = pa.table({"system": pa.array(winners["system"], pa.string()),
                      "ticket_id": pa.array(winners["ticket_id"], pa.string())})
     order = _key_order(keys)
@@ -317,6 +333,9 @@ def _index_in(values: pa.Array | pa.ChunkedArray,
     word, so a collision can only send the lookup back to Arrow, never pair two ids.
     Several times faster than Arrow's string hash table for five million events."""
     values, value_set = _flat(values), _flat(value_set)
+    direct = index_numbered(values, value_set)
+    if direct is not None:
+        return direct
     wanted, known = _words(values), _words(value_set)
     if wanted is None or known is None or len(value_set) < 2:
         return pc.index_in(values, value_set=value_set)
@@ -349,13 +368,18 @@ def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,
     codes = np.zeros(hit.size, dtype=np.int64)
     names = [""]
     if unassigned.any():
-        picked = _flat(pa.array(winners["_name"], pa.string())).take(
-            pa.array(hit[unassigned])).dictionary_encode()
-        values = picked.dictionary.to_pylist()
+        # The winners' names encoded once (a million tickets, a few hundred names), then
+        # each event's code gathered by number: no string is copied per event.
+        column = _flat(pa.array(winners["_name"], pa.string()))
+        encoded = column.fill_null("").dictionary_encode()
+        picked = encoded.indices.to_numpy(zero_copy_only=False)[hit[unassigned]]
+        used = np.flatnonzero(np.bincount(picked, minlength=len(encoded.dictionary)))
+        values = encoded.dictionary.take(pa.array(used)).to_pylist()
         names = list(dict.fromkeys(["", *values]))
         number = {name: i for i, name in enumerate(names)}
-        place = np.array([number[v] for v in values] or [0], dtype=np.int64)
-        codes[unassigned] = place[picked.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+        place = np.zeros(len(encoded.dictionary), dtype=np.int64)
+        place[used] = [number[v] for v in values]
+        codes[unassigned] = place[picked]
     return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
 
 

@@ -54,6 +54,8 @@ def test_sorted_by_keeps_an_ordered_file_as_is() -> None:
     (["Â\u00a0Preis"], True),           # Â = C3 82
     (["â€œquoted"], True),              # â = C3 A2
     (["Müller", "„dringend“", "Ärger"], False),  # real umlauts and quotes: C3 BC, E2 80 9E
+    (["T-1000123", "2025-07-01T10:00:00Z"], False),  # ASCII only: no byte reaches C3
+    (["\u00bfqu\u00e9?"], False),         # ¿ (C2 BF), é (C3 A9): a C3 lead, no match
     ([], False),
     ([""], False),
 ])

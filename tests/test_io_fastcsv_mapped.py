@@ -95,3 +95,32 @@ def test_a_record_longer_than_a_parse_block_is_read_column_wise() -> None:
     title_column = data.columns[1]
     assert title_column is not None
     assert title_column.to_pylist() == ["short", f"{title}\nmore", "end"]
+
+
+@pytest.mark.parametrize("values", [
+    ["", "a", ""],            # empties between: their neighbours' bytes are looked at
+    ["", ""],                 # nothing but empties
+    ["a", "", " b"],          # a space after an empty value
+    ["ab ", ""],              # a space before a trailing empty value
+    ["x", "\u00a0y"],         # NBSP (non-ASCII lead byte)
+])
+def test_trimmed_with_empty_values(values: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from qbr.io.table import trimmed
+
+    col = pa.array(values, pa.string())
+    assert trimmed(col).to_pylist() == pc.utf8_trim_whitespace(col).to_pylist()
+
+
+def test_byte_positions_by_block_are_flatnonzero(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from qbr.io import bytepos
+
+    data = np.frombuffer(b'a,"b"\n\nc,d\r\n"e\nf",g\n' * 5, dtype=np.uint8)
+    monkeypatch.setattr(bytepos, "_BLOCK", 7)  # blocks that cut records and pairs
+    for byte in (ord("\n"), ord('"'), ord(","), ord("\r"), ord("x")):
+        assert bytepos.positions(data, byte).tolist() == \
+            np.flatnonzero(data == byte).tolist()

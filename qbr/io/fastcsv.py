@@ -19,13 +19,10 @@ raw count (ADVERSARIAL 30).
 from __future__ import annotations
 
 import csv
-import sys
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +30,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from qbr.errors import InputError
+from qbr.io.arrowhook import quiet_undecodable_rows
+from qbr.io.bytepos import positions
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _SPLIT = 100_000  # lines from which the plain-lines check runs on two threads
@@ -115,16 +114,16 @@ def _fast(buf: bytes, file: str, delimiter: str,
           wanted: Collection[str] | None = None) -> CsvColumns:
     arr = np.frombuffer(buf, dtype=np.uint8)
     n = arr.size
-    lf = np.flatnonzero(arr == _LF)
+    lf = positions(arr, _LF)
     plain = _plain_lines(buf, lf, delimiter)
     quotes = np.empty(0, dtype=np.int64) if plain else _quotes(arr, delimiter)
     cr_only = lf.size == 0
     has_cr = b"\r" in buf  # a byte search: most files have no "\r" to locate
-    breaks = np.flatnonzero(arr == _CR) if cr_only and has_cr else lf
+    breaks = positions(arr, _CR) if cr_only and has_cr else lf
     # Plain lines: every line break ends a record (no quote is open at any of them).
     ends = breaks if plain else breaks[_outside(breaks, quotes)]
     if not plain and not cr_only and has_cr:
-        cr = np.flatnonzero(arr == _CR)
+        cr = positions(arr, _CR)
         cr = cr[_outside(cr, quotes)]
         # A lone "\r" outside quotes in a "\n" file ends a record for the stdlib reader
         # but not a line: leave such files to it.
@@ -179,7 +178,7 @@ def _fast(buf: bytes, file: str, delimiter: str,
 
 def _quotes(arr: np.ndarray, delimiter: str) -> np.ndarray:
     """The quote positions, checked by :func:`_check_quotes` (else: _Fallback)."""
-    quotes = np.flatnonzero(arr == _QUOTE)
+    quotes = positions(arr, _QUOTE)
     if arr.size < 2**31 - 1:  # half the memory: an export quoting every cell has 6 a row
         quotes = quotes.astype(np.int32)
     _check_quotes(arr, quotes, ord(delimiter))
@@ -242,12 +241,20 @@ def _place(table: pa.Table, total: int, ragged: dict[int, list[str]],
     if ragged:
         return _expand(table, total, ragged, width, names)
     chunked: dict[str, pa.ChunkedArray] = {name: table.column(name) for name in names}
+    rows = table.num_rows
     del table
-    columns: list[pa.Array | None] = []
-    for i in range(width):
-        column = chunked.pop(f"c{i}", None)
-        columns.append(None if column is None else column.combine_chunks())
-    return columns
+
+    def combined(i: int) -> pa.Array | None:
+        column = chunked.pop(f"c{i}", None)  # released once combined
+        return None if column is None else column.combine_chunks()
+
+    if rows < _SPLIT:
+        return [combined(i) for i in range(width)]
+    # Two columns at a time (Arrow's concatenation releases the GIL): the copy of a
+    # million-row export's columns takes half the time, and the peak holds two columns
+    # twice, not the whole file.
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(combined, range(width)))
 
 
 def _check_quotes(arr: np.ndarray, quotes: np.ndarray, delim: int) -> None:
@@ -300,7 +307,7 @@ def _arrow(buf: bytes, start: int, width: int, delimiter: str, multiline: bool,
     body = pa.py_buffer(buf)[start:]
     if body.size == 0:
         return pa.table({name: pa.array([], pa.string()) for name in include})
-    with _quiet_undecodable_rows():
+    with quiet_undecodable_rows(_skip_row):
         return _read_arrow(body, names, include, delimiter, multiline, block)
 
 
@@ -330,31 +337,10 @@ def _skip_row(_row: object) -> str:
     return "skip"
 
 
-@contextmanager
-def _quiet_undecodable_rows() -> Iterator[None]:
-    """pyarrow decodes a ragged record as UTF-8 before it calls :func:`_skip_row`; invalid
-    bytes make that decode fail, pyarrow reports it through ``sys.unraisablehook`` (an
-    "Exception ignored" traceback on stderr) and then fails the read, which sends the file
-    to the strict decoder that names row and byte. Only that one report is silenced."""
-    previous = sys.unraisablehook
-
-    def hook(unraisable: Any) -> None:
-        if unraisable.object is _skip_row and \
-                isinstance(unraisable.exc_value, UnicodeDecodeError):
-            return
-        previous(unraisable)
-
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
-
-
 def _field_counts(arr: np.ndarray, quotes: np.ndarray, delim: int, starts: np.ndarray,
                   n: int) -> np.ndarray:
     """Raw field count per record (delimiters outside quotes + 1)."""
-    delims = np.flatnonzero(arr == delim)
+    delims = positions(arr, delim)
     delims = delims[_outside(delims, quotes)]
     per = np.diff(np.searchsorted(delims, np.concatenate((starts, [n]))))
     counts: np.ndarray = per + 1

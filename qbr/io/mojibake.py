@@ -45,6 +45,8 @@ def could_match(col: pa.Array) -> bool:
     if data is None or data.size < 2:
         return False
     raw = np.frombuffer(data, dtype=np.uint8)
+    if int(raw.max()) < 0xC3:  # one vectorised pass: ids, dates and codes are ASCII
+        return False
     # Scanning the whole buffer (a sliced array's neighbours too) can only add a hit.
     leads = np.flatnonzero(raw[:-1] == 0xC3)
     return bool(np.isin(raw[leads + 1], _LEADS).any())
