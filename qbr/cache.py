@@ -46,7 +46,7 @@ from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
 
 FORMAT = 2  # 2: frames in Arrow IPC instead of Parquet
-_REJECTION_FIELDS = ("file", "row", "reason", "column", "detail", "client")
+_REJECTION_FIELDS: tuple[str, ...] = Rejection._fields
 _WARNING_FIELDS = ("file", "row", "column", "message")
 
 
@@ -114,7 +114,7 @@ def store(key: str, read: int, labels: dict[str, str], frame: pd.DataFrame,
         folder.mkdir(parents=True, exist_ok=True)
         # LZ4: a source entry is read only when the assembled entry misses.
         _write_frame(frame, folder / "valid.arrow", "lz4")
-        _table([asdict(r) for r in rejections], _REJECTION_FIELDS, folder / "rejections.parquet")
+        write_rejections(rejections, folder / "rejections.parquet")
         _table([asdict(w) for w in warnings], _WARNING_FIELDS, folder / "warnings.parquet")
         _write(folder / "meta.json", json.dumps({"read": read, "labels": labels}).encode())
     except (OSError, pa.ArrowException):
@@ -156,7 +156,11 @@ def _records(path: Path, kind: Callable[..., Any], fields: tuple[str, ...]) -> l
 
 def write_rejections(rejections: list[Rejection], path: Path) -> None:
     """Rejections as a Parquet file (also used by the log cache, :mod:`qbr.logs.cache`)."""
-    _table([asdict(r) for r in rejections], _REJECTION_FIELDS, path)
+    # Column-wise from the tuples (Rejection is a NamedTuple): no dict per row.
+    columns = list(zip(*rejections, strict=True)) or [()] * len(_REJECTION_FIELDS)
+    types = {"row": pa.int64()}
+    pq.write_table(pa.table({f: pa.array(columns[i], types.get(f, pa.string()))
+                             for i, f in enumerate(_REJECTION_FIELDS)}), path)
 
 
 def read_rejections(path: Path) -> list[Rejection]:
@@ -206,8 +210,7 @@ def store_assembled(key: str, tickets: pd.DataFrame, events: pd.DataFrame,
         _write_frame(tickets, folder / "tickets.arrow")
         _write_frame(events, folder / "events.arrow")
         for pos, (_report, rejections, warnings) in parts.items():
-            _table([asdict(r) for r in rejections], _REJECTION_FIELDS,
-                   folder / f"rejections-{pos}.parquet")
+            write_rejections(rejections, folder / f"rejections-{pos}.parquet")
             _table([asdict(w) for w in warnings], _WARNING_FIELDS,
                    folder / f"warnings-{pos}.parquet")
         reports = {str(pos): report for pos, (report, _r, _w) in parts.items()}
