@@ -94,3 +94,13 @@ def test_years_outside_datetime64_are_bad_never_wrapped() -> None:
     # as they do on the other columnar paths (test_io_dates_columnar).
     got = _columnar(["7.7.1677", "7.7.2262", "7.7.2261"], ["%d.%m.%Y"], ZoneInfo("UTC"))
     assert got == [("bad", ""), ("bad", ""), ("2261-07-07T00:00:00.000000000", "")]
+
+
+def test_slices_large_strings_and_chunks_read_their_own_values() -> None:
+    # The buffers of a slice start before its first value: offsets must be its own.
+    texts = pa.array(["x", "1/2/2024 3:04", "29/2/2024 10:00", "7/7/2000 1:1"])
+    for array, days in ((texts.slice(1), [1, 29, 7]),
+                        (texts.cast(pa.large_string()).slice(2), [29, 7]),
+                        (pa.chunked_array([texts[:2], texts[2:]]), [0, 1, 29, 7])):
+        fields, taken = digit_fields(array, UCI) or ({}, np.array([]))
+        assert fields["d"][taken].tolist() == [d for d in days if d], array
