@@ -34,6 +34,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ import pyarrow.parquet as pq
 from qbr import __version__
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
+from qbr.gcpause import gc_paused
 
 FORMAT = 2  # 2: frames in Arrow IPC instead of Parquet
 _REJECTION_FIELDS: tuple[str, ...] = Rejection._fields
@@ -151,15 +153,17 @@ def _table(rows: list[dict[str, Any]], fields: tuple[str, ...], path: Path) -> N
 
 def _records(path: Path, kind: Callable[..., Any], fields: tuple[str, ...]) -> list[Any]:
     columns = pq.read_table(path, use_threads=False).to_pydict()
-    return [kind(*values) for values in zip(*(columns[f] for f in fields), strict=True)]
+    with gc_paused():  # e.g. 117k rejections of the UCI log: see qbr.gcpause
+        return [kind(*values) for values in zip(*(columns[f] for f in fields), strict=True)]
 
 
 def write_rejections(rejections: list[Rejection], path: Path) -> None:
     """Rejections as a Parquet file (also used by the log cache, :mod:`qbr.logs.cache`)."""
-    # Column-wise from the tuples (Rejection is a NamedTuple): no dict per row.
-    columns = list(zip(*rejections, strict=True)) or [()] * len(_REJECTION_FIELDS)
+    # Column by column from the tuples (Rejection is a NamedTuple): no dict per row, and
+    # no zip(*rejections), which is slow with a hundred thousand arguments.
     types = {"row": pa.int64()}
-    pq.write_table(pa.table({f: pa.array(columns[i], types.get(f, pa.string()))
+    pq.write_table(pa.table({f: pa.array(list(map(itemgetter(i), rejections)),
+                                         types.get(f, pa.string()))
                              for i, f in enumerate(_REJECTION_FIELDS)}), path)
 
 

@@ -14,9 +14,6 @@ distinct version carries one, else the later source in the config, then the late
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 
 import numpy as np
@@ -25,6 +22,7 @@ import pyarrow as pa
 
 from qbr.adapter import Rejection
 from qbr.dataset import SourceRows
+from qbr.gcpause import gc_paused
 
 __all__ = ["Repeats", "content_hash", "repeats", "settle"]
 
@@ -146,26 +144,12 @@ def _reject(tickets: list[SourceRows], rep: Repeats, lost: np.ndarray, dup: np.n
         columns = zip([r.file] * mine.size, rep.row[lost[mine]].tolist(),
                       reasons[mine].tolist(), [None] * mine.size, details[mine].tolist(),
                       clients, strict=True)
-        with _gc_paused():
+        with gc_paused():  # qbr.gcpause: no cycles among these tuples
             # tuple.__new__ is what Rejection._make calls, without a Python frame per row.
             r.rejections.extend(map(partial(tuple.__new__, Rejection), columns))
         keep = np.ones(len(frame), dtype=np.bool_)
         keep[gone] = False
         r.frame = frame[keep].reset_index(drop=True)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic collector off while a hundred thousand tuples are built: each batch of
-    new objects would start a collection that walks every object the process holds (half
-    the cost of building them). Tuples of strings and ints form no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _dense_key(systems: pa.Array, ids: pa.Array) -> np.ndarray:

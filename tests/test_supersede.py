@@ -132,3 +132,22 @@ def test_content_hash_agrees_across_column_types() -> None:
     # The same frames with the same dtypes: hashed per frame, rows picked afterwards.
     same = content_hash([text, text], [np.array([2, 0]), np.array([0])], ("title", "n"))
     assert same[1] == same[2] != same[0]
+
+
+def test_gc_paused_restores_the_collector_state() -> None:
+    import gc
+
+    from qbr.gcpause import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(KeyError), gc_paused():
+        assert not gc.isenabled()
+        raise KeyError("x")
+    assert gc.isenabled()  # restored although the block raised
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()
