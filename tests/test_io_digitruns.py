@@ -104,3 +104,19 @@ def test_slices_large_strings_and_chunks_read_their_own_values() -> None:
                         (pa.chunked_array([texts[:2], texts[2:]]), [0, 1, 29, 7])):
         fields, taken = digit_fields(array, UCI) or ({}, np.array([]))
         assert fields["d"][taken].tolist() == [d for d in days if d], array
+
+
+def test_a_long_column_of_repeated_values_reads_each_distinct_value_once() -> None:
+    # 5,000 values (over the 4,096 from which repeats are read once), 45 distinct, in a
+    # shuffled order: each position must get its own value's reading, bad ones included.
+    distinct = [f"{d}/{m}/2016 {h}:05" for d in (1, 9, 29, 30, 31) for m in (2, 4, 12)
+                for h in (0, 7, 23)]
+    rng = np.random.default_rng(5)
+    values = [distinct[i] for i in rng.integers(0, len(distinct), 5000)]
+    tz = ZoneInfo("Europe/Berlin")
+    got = _columnar(values, [UCI], tz)
+    assert got == _scalar(values, [UCI], tz)
+    # 30 and 31 February and 31 April do not exist: 3 × 3 hours of the 45 are bad.
+    bad = {v for v in distinct if v.startswith(("30/2/", "31/2/", "31/4/"))}
+    assert len(bad) == 9
+    assert [g[0] == "bad" for g in got] == [v in bad for v in values]

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qbr.io.digitruns import digit_fields
+from qbr.io.digitruns import digit_fields, plan
 from qbr.io.isocast import cast_uniform
 from qbr.io.table import Cell
 from qbr.localtime import localise
@@ -182,9 +182,30 @@ def _fixed(texts: pa.Array, fmt: str) -> tuple[np.ndarray, bool, np.ndarray]:
     return values, zone, ok
 
 
+#: A column this long whose values are at most half distinct is read value by value
+#: once (dictionary encoding costs less than reading the repeats again).
+_DISTINCT_FROM = 4096
+
+
 def _unpadded(texts: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     """(naive nanoseconds, taken) for a numeric format's values of any field width
-    (:mod:`qbr.io.digitruns`); what it does not take is left to :func:`_parse`."""
+    (:mod:`qbr.io.digitruns`); what it does not take is left to :func:`_parse`. An event
+    log repeats its dates on every row of a ticket (UCI: 20k distinct ``opened_at`` in
+    142k rows), so a long column of at most half distinct values reads each one once."""
+    n = len(texts)
+    if plan(fmt) is None:
+        return np.full(n, NAT), np.zeros(n, dtype=bool)
+    if n >= _DISTINCT_FROM:
+        flat = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+        encoded = flat.dictionary_encode()
+        if not encoded.indices.null_count and 2 * len(encoded.dictionary) <= n:
+            values, ok = _unpadded_each(encoded.dictionary, fmt)
+            where = encoded.indices.to_numpy(zero_copy_only=False)
+            return values[where], ok[where]
+    return _unpadded_each(texts, fmt)
+
+
+def _unpadded_each(texts: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     n = len(texts)
     found = digit_fields(texts, fmt)
     if found is None or not found[1].any():
