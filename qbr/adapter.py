@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -59,11 +60,14 @@ Record = Ticket | StatusEvent | Outage | Maintenance | Monitor
 MonitorIndex = Mapping[str, tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class Rejection:
+class Rejection(NamedTuple):
     """A row that is not used, with a stable ``reason`` code (see module docstring).
     ``row`` is 1-based as a spreadsheet counts it (header = 1); ``column`` is the export
-    header label concerned; ``client`` is the client key when the row's company maps."""
+    header label concerned; ``client`` is the client key when the row's company maps.
+
+    A named tuple, not a frozen dataclass: an event log read as tickets rejects most of
+    its rows as ``superseded`` (the UCI log: 117k of 142k), and a tuple is built several
+    times faster. It is as immutable; ``_asdict()`` gives its fields by name."""
 
     file: str
     row: int

@@ -34,6 +34,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,10 @@ import pyarrow.parquet as pq
 from qbr import __version__
 from qbr.adapter import InputWarning, Rejection
 from qbr.config import Config, Source
+from qbr.gcpause import gc_paused
 
 FORMAT = 2  # 2: frames in Arrow IPC instead of Parquet
-_REJECTION_FIELDS = ("file", "row", "reason", "column", "detail", "client")
+_REJECTION_FIELDS: tuple[str, ...] = Rejection._fields
 _WARNING_FIELDS = ("file", "row", "column", "message")
 
 
@@ -114,7 +116,7 @@ def store(key: str, read: int, labels: dict[str, str], frame: pd.DataFrame,
         folder.mkdir(parents=True, exist_ok=True)
         # LZ4: a source entry is read only when the assembled entry misses.
         _write_frame(frame, folder / "valid.arrow", "lz4")
-        _table([asdict(r) for r in rejections], _REJECTION_FIELDS, folder / "rejections.parquet")
+        write_rejections(rejections, folder / "rejections.parquet")
         _table([asdict(w) for w in warnings], _WARNING_FIELDS, folder / "warnings.parquet")
         _write(folder / "meta.json", json.dumps({"read": read, "labels": labels}).encode())
     except (OSError, pa.ArrowException):
@@ -151,12 +153,18 @@ def _table(rows: list[dict[str, Any]], fields: tuple[str, ...], path: Path) -> N
 
 def _records(path: Path, kind: Callable[..., Any], fields: tuple[str, ...]) -> list[Any]:
     columns = pq.read_table(path, use_threads=False).to_pydict()
-    return [kind(*values) for values in zip(*(columns[f] for f in fields), strict=True)]
+    with gc_paused():  # e.g. 117k rejections of the UCI log: see qbr.gcpause
+        return [kind(*values) for values in zip(*(columns[f] for f in fields), strict=True)]
 
 
 def write_rejections(rejections: list[Rejection], path: Path) -> None:
     """Rejections as a Parquet file (also used by the log cache, :mod:`qbr.logs.cache`)."""
-    _table([asdict(r) for r in rejections], _REJECTION_FIELDS, path)
+    # Column by column from the tuples (Rejection is a NamedTuple): no dict per row, and
+    # no zip(*rejections), which is slow with a hundred thousand arguments.
+    types = {"row": pa.int64()}
+    pq.write_table(pa.table({f: pa.array(list(map(itemgetter(i), rejections)),
+                                         types.get(f, pa.string()))
+                             for i, f in enumerate(_REJECTION_FIELDS)}), path)
 
 
 def read_rejections(path: Path) -> list[Rejection]:
@@ -206,8 +214,7 @@ def store_assembled(key: str, tickets: pd.DataFrame, events: pd.DataFrame,
         _write_frame(tickets, folder / "tickets.arrow")
         _write_frame(events, folder / "events.arrow")
         for pos, (_report, rejections, warnings) in parts.items():
-            _table([asdict(r) for r in rejections], _REJECTION_FIELDS,
-                   folder / f"rejections-{pos}.parquet")
+            write_rejections(rejections, folder / f"rejections-{pos}.parquet")
             _table([asdict(w) for w in warnings], _WARNING_FIELDS,
                    folder / f"warnings-{pos}.parquet")
         reports = {str(pos): report for pos, (report, _r, _w) in parts.items()}

@@ -21,6 +21,7 @@ from qbr.dataset import SourceRows
 from qbr.event_text import decoded, encoded, large, repeated_text
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
 from qbr.numbered_ids import index_numbered, numbered_codes
+from qbr.supersede import repeats, settle
 from qbr.valuesort import by_sorted_values, coarsest_unit
 
 __all__ = ["accepted_frame", "dedup_tickets", "link_status", "sorted_by", "status_events"]
@@ -137,54 +138,9 @@ def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     else:
         repeated = _repeated_keys(tickets)
     if any(bool(mask.any()) for mask in repeated):
-        # Only rows whose key repeats are compared: the rest win alone.
-        parts = [_rows(r)[mask][[*_CONTENT, "source_row", "_client"]].assign(_src=i)
-                 .assign(_pos=np.flatnonzero(mask))
-                 for i, (r, mask) in enumerate(zip(tickets, repeated, strict=True))]
-        rep = pd.concat(parts, ignore_index=True)
-        rep["_hash"] = pd.util.hash_pandas_object(rep[list(_CONTENT)], index=False).to_numpy()
-        rep["_ord"] = np.arange(len(rep))
-        copies = rep.duplicated([*keys, "_hash"], keep="first").to_numpy()
-        first = rep.groupby([*keys, "_hash"], sort=False)["_ord"].transform("first")
-        distinct = rep[~copies]
-        stamped = distinct.groupby(keys, sort=False)["updated_at"].transform("count") == \
-            distinct.groupby(keys, sort=False)["updated_at"].transform("size")
-        stamp = distinct["updated_at"].where(stamped.to_numpy(), pd.NaT)
-        ranked = distinct.assign(_stamp=stamp).sort_values(
-            [*keys, "_stamp", "_ord"], kind="stable", na_position="first")
-        winners = ranked.drop_duplicates(keys, keep="last").set_index(keys)
-        label = [tickets[i].file for i in range(len(tickets))]
-        w = winners.reindex(pd.MultiIndex.from_frame(rep[keys]))
-        w_src, w_row = w["_src"].to_numpy(dtype=np.int64), w["source_row"].to_numpy(np.int64)
-        src, pos = rep["_src"].to_numpy(dtype=np.int64), rep["_pos"].to_numpy(dtype=np.int64)
-        rows = rep["source_row"].to_numpy(dtype=np.int64)
-        firsts = first.to_numpy(dtype=np.int64)
-        is_winner = np.zeros(len(rep), dtype=np.bool_)
-        is_winner[winners["_ord"].to_numpy()] = True
-        # Column-wise: each loser names the row it repeats (its first identical copy) or
-        # the version that superseded it; Python only formats the messages.
-        lost = np.flatnonzero(~is_winner)
-        dup = copies[lost]
-        ref_src = np.where(dup, src[firsts[lost]], w_src[lost]).tolist()
-        ref_row = np.where(dup, rows[firsts[lost]], w_row[lost]).tolist()
-        details = [f"identical to {label[s]} row {n}" if d else f"superseded by {label[s]} row {n}"
-                   for d, s, n in zip(dup.tolist(), ref_src, ref_row, strict=True)]
-        reasons = np.where(dup, "duplicate-row", "superseded").tolist()
-        clients = pa.array(rep["_client"], pa.string()).take(pa.array(lost)).to_pylist()
-        lost_src, lost_rows = src[lost], rows[lost].tolist()
-        for s_i in np.unique(lost_src).tolist():
-            mine = np.flatnonzero(lost_src == s_i)
-            r = tickets[s_i]
-            if mine.size == lost.size:  # one source: the lists as they are
-                r.rejections.extend(map(Rejection, [r.file] * mine.size, lost_rows, reasons,
-                                        [None] * mine.size, details, clients))
-            else:
-                r.rejections.extend(
-                    Rejection(r.file, lost_rows[j], reasons[j], None, details[j], clients[j])
-                    for j in mine.tolist())
-            keep = np.ones(len(_rows(r)), dtype=np.bool_)
-            keep[pos[lost[mine]]] = False
-            r.frame = _rows(r)[keep].reset_index(drop=True)
+        # Only rows whose key repeats are compared (column-wise, qbr.supersede): the
+        # rest win alone.
+        settle(tickets, repeats(tickets, repeated, _CONTENT))
     for r in tickets:
         r.deduped = True
     if len(tickets) == 1:
