@@ -21,6 +21,7 @@ from qbr.report.formatters import Formatters
 from qbr.report.gcpause import gc_paused
 from qbr.report.i18n import load_translations
 from qbr.report.pdfcache import parsed_stylesheet, shared_font_config, split_stylesheets
+from qbr.report.svgtext import install as install_svg_text
 from qbr.report.templating import make_environment, template_layers
 
 LOG = logging.getLogger("qbr.report")
@@ -103,8 +104,11 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     title, author and language come from the HTML's ``<title>``, ``<meta name=author>``
     and ``<html lang>``. Fonts are subset with HarfBuzz when WeasyPrint finds
     ``libharfbuzz-subset`` (README "Speed"), else with fontTools. Self-contained
-    ``<style>`` blocks are parsed once per process (:mod:`qbr.report.pdfcache`)."""
+    ``<style>`` blocks are parsed once per process (:mod:`qbr.report.pdfcache`); chart
+    labels are drawn as whole runs (:mod:`qbr.report.svgtext`)."""
     from weasyprint import HTML  # deferred: importing WeasyPrint loads Pango (slow)
+
+    install_svg_text()
 
     if variant is not None and variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
