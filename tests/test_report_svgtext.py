@@ -26,6 +26,8 @@ def test_only_labels_without_per_character_positions_are_simple() -> None:
     assert svgtext.is_simple(_node("84,7 % ✗", x="10", y="20"))
     assert svgtext.is_simple(_node("P1"))  # positioned by the cursor
     assert not svgtext.is_simple(_node(""))  # nothing to draw
+    # a bidirectional override would reorder a whole run (never a single letter)
+    assert not svgtext.is_simple(_node("P1\u202eevil", x="1", y="1"))
     assert not svgtext.is_simple(_node("ab", x="10 20", y="5"))  # a position per letter
     assert not svgtext.is_simple(_node("ab", x="10", y="5,6"))
     for name in ("dx", "dy", "rotate", "letter-spacing", "textLength"):

@@ -12,7 +12,8 @@ characters). The run is shaped by HarfBuzz as a whole, so kerning applies as in
 the deck's HTML text.
 
 Everything else (per-character positions, ``letter-spacing``, ``textLength``, text
-that would not fit one line, an unknown WeasyPrint) goes to WeasyPrint's own code.
+with bidirectional controls or that would not fit one line, an unknown WeasyPrint) goes
+to WeasyPrint's own code.
 :func:`install` checks the signatures of the WeasyPrint functions it uses and changes
 nothing when they differ from the version this was written against.
 """
@@ -28,6 +29,9 @@ from typing import Any
 
 LOG = logging.getLogger("qbr.report")
 _LIST_SEP = re.compile(r"[\s,]+")
+# Bidirectional controls reorder a whole run; drawn letter by letter they cannot, as
+# before (ADVERSARIAL 8): text holding one keeps WeasyPrint's drawing.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Attributes that position or space characters individually: such text keeps
 # WeasyPrint's letter-by-letter drawing.
 _PER_CHARACTER = ("dx", "dy", "rotate", "letter-spacing", "textLength")
@@ -48,10 +52,11 @@ def _single(value: str | None) -> bool:
 
 
 def is_simple(node: Any) -> bool:
-    """True when ``node`` can be drawn as one run: text, one ``x`` and one ``y`` at
-    most, and no per-character attribute."""
+    """True when ``node`` can be drawn as one run: text without bidirectional
+    controls, one ``x`` and one ``y`` at most, and no per-character attribute."""
     attrib = node.attrib
-    return (bool(node.text) and _single(attrib.get("x")) and _single(attrib.get("y"))
+    return (bool(node.text) and not _BIDI.search(node.text)
+            and _single(attrib.get("x")) and _single(attrib.get("y"))
             and not any(name in attrib for name in _PER_CHARACTER))
 
 
