@@ -21,6 +21,7 @@ from qbr.report.formatters import Formatters
 from qbr.report.gcpause import gc_paused
 from qbr.report.i18n import load_translations
 from qbr.report.pdfcache import parsed_stylesheet, shared_font_config, split_stylesheets
+from qbr.report.svgtext import install as install_svg_text
 from qbr.report.templating import make_environment, template_layers
 
 LOG = logging.getLogger("qbr.report")
@@ -103,8 +104,11 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     title, author and language come from the HTML's ``<title>``, ``<meta name=author>``
     and ``<html lang>``. Fonts are subset with HarfBuzz when WeasyPrint finds
     ``libharfbuzz-subset`` (README "Speed"), else with fontTools. Self-contained
-    ``<style>`` blocks are parsed once per process (:mod:`qbr.report.pdfcache`)."""
+    ``<style>`` blocks are parsed once per process (:mod:`qbr.report.pdfcache`); chart
+    labels are drawn as whole runs (:mod:`qbr.report.svgtext`)."""
     from weasyprint import HTML  # deferred: importing WeasyPrint loads Pango (slow)
+
+    install_svg_text()
 
     if variant is not None and variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
@@ -112,16 +116,33 @@ def html_to_pdf(rendered: RenderedHtml, variant: str | None = None) -> bytes:
     options: dict[str, Any] = {"uncompressed_pdf": False}
     if variant is not None:
         options["pdf_variant"] = variant
-    html = rendered.html
-    split = split_stylesheets(html)
-    if split is not None:  # parsed once per process (qbr.report.pdfcache)
-        html = split[0]
-        options["stylesheets"] = [parsed_stylesheet(css, rendered.base_url, fetcher)
-                                  for css in split[1]]
-        options["font_config"] = shared_font_config()
+    html = _cached_stylesheets(rendered, fetcher, options)
     with gc_paused():
         document = HTML(string=html, base_url=rendered.base_url, url_fetcher=fetcher)
         pdf: bytes = document.write_pdf(**options)
     if fetcher.blocked:
         LOG.warning("%d resource(s) blocked while rendering", len(fetcher.blocked))
     return pdf
+
+
+def _cached_stylesheets(rendered: RenderedHtml, fetcher: SafeFetcher,
+                        options: dict[str, Any]) -> str:
+    """The HTML WeasyPrint lays out: without its self-contained ``<style>`` blocks,
+    which go into ``options`` parsed once per process (:mod:`qbr.report.pdfcache`)."""
+    split = split_stylesheets(rendered.html)
+    if split is None:
+        return rendered.html
+    options["stylesheets"] = [parsed_stylesheet(css, rendered.base_url, fetcher)
+                              for css in split[1]]
+    options["font_config"] = shared_font_config()
+    return split[0]
+
+
+def warm_stylesheets(rendered: RenderedHtml) -> int:
+    """Parse ``rendered``'s stylesheets into the process's cache exactly as
+    :func:`html_to_pdf` would, without laying anything out; returns how many are
+    cached (0: the document's styles are not shareable). A batch parent calls it
+    before its workers fork (:func:`qbr.batchprep.warm_stylesheets`)."""
+    options: dict[str, Any] = {}
+    _cached_stylesheets(rendered, SafeFetcher(rendered.layers), options)
+    return len(options.get("stylesheets", []))
