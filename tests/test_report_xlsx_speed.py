@@ -14,7 +14,7 @@ import xlsxwriter.workbook
 from openpyxl import load_workbook
 
 from qbr.display import NOISE_PLACES
-from qbr.report.gcpause import gc_paused
+from qbr.gcpause import gc_paused
 from qbr.report.xlsx import minutes
 from qbr.report.xlsx_sheet import TEXT_CACHE, Book, Column, Sheet
 from qbr.report.xlsx_zip import ZIP_LEVEL

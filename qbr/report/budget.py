@@ -32,7 +32,7 @@ def _child(conn: Any, fn: Callable[[], Any], memory_mb: int | None) -> None:
     # The child renders one client and ends with os._exit: its memory goes back to the
     # system whole, so collecting the cyclic garbage of each document (WeasyPrint's
     # boxes and styles, ~50,000 objects of a deck: about 0.1 s of CPU per PDF) would be
-    # work for nothing. The renders pause the collector anyway (qbr.report.gcpause);
+    # work for nothing. The renders pause the collector anyway (qbr.gcpause);
     # here it stays off until the child exits. Reference counting still frees all
     # acyclic objects at once; what is left is a deck's cyclic garbage, a few tens of MB.
     gc.disable()

@@ -14,11 +14,11 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from qbr.gcpause import gc_paused
 from qbr.pack import Pack
 from qbr.report.context import build_context
 from qbr.report.fetcher import SafeFetcher
 from qbr.report.formatters import Formatters
-from qbr.report.gcpause import gc_paused
 from qbr.report.i18n import load_translations
 from qbr.report.pdfcache import parsed_stylesheet, shared_font_config, split_stylesheets
 from qbr.report.svgtext import install as install_svg_text

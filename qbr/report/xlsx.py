@@ -19,11 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 from qbr.display import NOISE_PLACES, truncate
+from qbr.gcpause import gc_paused
 from qbr.pack import Pack, TicketRow
 from qbr.report import story
 from qbr.report.context import brand_colours, breached_rows
 from qbr.report.formatters import Formatters, priority_label, round_money
-from qbr.report.gcpause import gc_paused
 from qbr.report.links import safe_link
 from qbr.report.story import priority_keys
 from qbr.report.xlsx_desk import desk_sheet, trend_sheet
