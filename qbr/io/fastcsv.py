@@ -36,6 +36,7 @@ from qbr.io.mapped import Bytes, as_bytes, file_bytes
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _SPLIT = 100_000  # lines from which the plain-lines check runs on two threads
+_REGEX_BLOCK = 1 << 20  # bytes of whole lines per call of the plain-lines regex
 _UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig", "u8"})
 
 
@@ -195,29 +196,36 @@ def _plain_lines(buf: Bytes, lf: np.ndarray, delimiter: str) -> bool:
     lines and the quote positions are not needed: one RE2 pass over the lines (Arrow's
     regex kernel) costs less than locating and checking 24M quotes (a million-row
     export: 0.7 s against 1.7 s of CPU). Any other file (a field over several lines, a
-    stray quote, a lone ``\\r``) takes the exact quote check."""
+    stray quote, a lone ``\\r``) takes the exact quote check.
+
+    The regex runs over blocks of whole lines (~1 MiB, cut after a line break), each
+    matched as a sequence of lines, not line by line: a field cannot hold ``\\n`` in the
+    pattern, so each block matches exactly when each of its lines would, and one call per
+    block instead of per line costs less (5M status rows: 0.60 CPU s against 0.97)."""
     if lf.size == 0 or ord(delimiter) > 0x7F:
         return False
-    starts = np.concatenate(([0], lf + 1))
-    if starts[-1] < len(buf):  # a last line with no line break
-        starts = np.concatenate((starts, [len(buf)]))
-    lines = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(), starts.size - 1,
-        [None, pa.py_buffer(starts.astype(np.int64)), pa.py_buffer(buf)])
+    n = len(buf)
+    cuts = lf[np.searchsorted(lf, np.arange(_REGEX_BLOCK, n, _REGEX_BLOCK))
+              .clip(max=lf.size - 1)] + 1
+    bounds = np.unique(np.concatenate(([0], cuts[cuts < n], [n]))).astype(np.int64)
+    blocks = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), bounds.size - 1,
+        [None, pa.py_buffer(bounds), pa.py_buffer(buf)])
     d = f"\\x{ord(delimiter):02x}"
-    one = rf'(?:[^"{d}\r\n]*|"(?:[^"]|"")*")'
-    pattern = rf"^{one}(?:{d}{one})*(?:\r?\n)?$"
+    one = rf'(?:[^"{d}\r\n]*|"(?:[^"\n]|"")*")'
+    line = rf"{one}(?:{d}{one})*"
+    pattern = rf"\A(?:{line}\r?\n)*(?:{line})?\z"
 
     def plain(part: pa.Array) -> bool:
         return bool(pc.all(pc.match_substring_regex(part, pattern)).as_py())
 
-    if len(lines) < _SPLIT:
-        return plain(lines)
+    if lf.size < _SPLIT or len(blocks) < 2:
+        return plain(blocks)
     # Two halves on two threads (the kernel releases the GIL), as pyarrow's own parse
     # uses the cores; a half that fails ends the answer either way.
-    half = len(lines) // 2
+    half = len(blocks) // 2
     with ThreadPoolExecutor(2) as pool:
-        return all(pool.map(plain, (lines.slice(0, half), lines.slice(half))))
+        return all(pool.map(plain, (blocks.slice(0, half), blocks.slice(half))))
 
 
 def _kept(header: list[str], wanted: Collection[str] | None) -> list[int] | None:
