@@ -30,7 +30,12 @@ def _plain(data: bytes, delimiter: str = ",") -> bool:
     (b"a,b\n1,2\r", ",", False),                # a "\r" ending the file
     (b"a,b", ",", False),                       # no line break at all
 ])
-def test_plain_lines(data: bytes, delimiter: str, plain: bool) -> None:
+@pytest.mark.parametrize("block", [1, 5, 1 << 20])
+def test_plain_lines(data: bytes, delimiter: str, plain: bool, block: int,
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the regex blocks (cut after line breaks: one line each at 1 byte, a few
+    lines at 5, the whole file at 1 MiB), the answer is the line-by-line one."""
+    monkeypatch.setattr(fastcsv, "_REGEX_BLOCK", block)
     assert _plain(data, delimiter) is plain
 
 
@@ -53,12 +58,14 @@ def test_plain_and_exact_paths_agree(data: bytes, monkeypatch: pytest.MonkeyPatc
 
 
 def test_plain_lines_split_over_two_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A long file is checked in two halves: a bad line in either half is seen."""
+    """A long file is checked in two halves of its blocks: a bad line in either half,
+    first or last in its block, is seen."""
     monkeypatch.setattr(fastcsv, "_SPLIT", 4)
+    monkeypatch.setattr(fastcsv, "_REGEX_BLOCK", 20)
     good = b'id,t\n' + b''.join(b'%d,"x ""%d"""\n' % (i, i) for i in range(9))
     assert _plain(good)
     lines = good.split(b"\n")
-    for bad_at in (1, 8):
+    for bad_at in range(1, 10):
         broken = lines.copy()
         broken[bad_at] = b'7,x"y'
         assert not _plain(b"\n".join(broken))
