@@ -32,7 +32,6 @@ import pyarrow.csv as pacsv
 from qbr.errors import InputError
 from qbr.io.arrowhook import quiet_undecodable_rows
 from qbr.io.bytepos import positions
-from qbr.io.mapped import Bytes, as_bytes, file_bytes
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _SPLIT = 100_000  # lines from which the plain-lines check runs on two threads
@@ -64,18 +63,18 @@ class _Fallback(Exception):
     """The fast path cannot vouch for the file; the stdlib reader decides."""
 
 
-def utf8_bytes(data: Bytes, file: str, encoding: str) -> Bytes:
+def utf8_bytes(data: bytes, file: str, encoding: str) -> bytes:
     """The file as UTF-8 without BOM. UTF-8 input is checked lazily (pyarrow validates it,
     and a failure re-decodes strictly for the row and byte offset); other encodings are
     decoded strictly here."""
     from qbr.io.csvfile import decode
 
     if encoding.lower().replace("_", "-") in _UTF8:
-        return data[3:] if data[:3] == b"\xef\xbb\xbf" else data
-    return decode(as_bytes(data), file, encoding).encode("utf-8")
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return decode(data, file, encoding).encode("utf-8")
 
 
-def read_columns(data: Bytes, file: str, encoding: str, delimiter: str,
+def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
                  labels: Collection[str] = (), only_mapped: bool = False
                  ) -> tuple[Records, str]:
     """Read ``data`` (the file's bytes): :class:`CsvColumns`, or the stdlib reader's
@@ -98,9 +97,9 @@ def read_columns(data: Bytes, file: str, encoding: str, delimiter: str,
         # Exact quote handling, or invalid UTF-8 (the strict decoder names row and byte).
         pass
     try:
-        text = as_bytes(body).decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        decode(as_bytes(data), file, encoding)  # raises with the row and byte offset
+        decode(data, file, encoding)  # raises with the row and byte offset
         raise
     try:
         records = parse(text, file, start.delimiter)
@@ -112,7 +111,7 @@ def read_columns(data: Bytes, file: str, encoding: str, delimiter: str,
     return [(n + start.lines, cells) for n, cells in records], start.note
 
 
-def _fast(buf: Bytes, file: str, delimiter: str,
+def _fast(buf: bytes, file: str, delimiter: str,
           wanted: Collection[str] | None = None) -> CsvColumns:
     arr = np.frombuffer(buf, dtype=np.uint8)
     n = arr.size
@@ -120,8 +119,7 @@ def _fast(buf: Bytes, file: str, delimiter: str,
     plain = _plain_lines(buf, lf, delimiter)
     quotes = np.empty(0, dtype=np.int64) if plain else _quotes(arr, delimiter)
     cr_only = lf.size == 0
-    # A byte search (find: a mapped file has no fast "in"): most files have no "\r".
-    has_cr = buf.find(b"\r") >= 0
+    has_cr = b"\r" in buf  # a byte search: most files have no "\r" to locate
     breaks = positions(arr, _CR) if cr_only and has_cr else lf
     # Plain lines: every line break ends a record (no quote is open at any of them).
     ends = breaks if plain else breaks[_outside(breaks, quotes)]
@@ -188,7 +186,7 @@ def _quotes(arr: np.ndarray, delimiter: str) -> np.ndarray:
     return quotes
 
 
-def _plain_lines(buf: Bytes, lf: np.ndarray, delimiter: str) -> bool:
+def _plain_lines(buf: bytes, lf: np.ndarray, delimiter: str) -> bool:
     """Whether every line of ``buf`` (cut at the ``lf`` positions) is a row of whole
     fields: each unquoted (no quote, no ``\\r``) or quoted from its first character to its
     last (quotes inside doubled), the line ending in ``\\n``, ``\\r\\n`` or the end of the
@@ -304,13 +302,13 @@ def _outside(positions: np.ndarray, quotes: np.ndarray) -> np.ndarray:
     return even
 
 
-def _header(buf: Bytes, end: int, delimiter: str, file: str) -> list[str]:
+def _header(buf: bytes, end: int, delimiter: str, file: str) -> list[str]:
     text = buf[:end].decode("utf-8").removeprefix("\ufeff").rstrip("\r")
     rows = list(csv.reader([text], delimiter=delimiter, strict=True)) if text else [[]]
     return rows[0] if rows else []
 
 
-def _arrow(buf: Bytes, start: int, width: int, delimiter: str, multiline: bool,
+def _arrow(buf: bytes, start: int, width: int, delimiter: str, multiline: bool,
            keep: list[int] | None, block: int = 1 << 20) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
     include = names if keep is None else [names[i] for i in keep]
@@ -388,10 +386,8 @@ def read_file_columns(path: Path, file: str, encoding: str, delimiter: str,
                       labels: Collection[str] = (), only_mapped: bool = False
                       ) -> tuple[Records, str]:
     """:func:`read_columns` on the file at ``path`` (no size limit: SPEC §7 exports of a
-    million rows are ~240 MB). A large UTF-8 file is mapped, not read
-    (:mod:`qbr.io.mapped`): the reader only views its bytes."""
+    million rows are ~240 MB)."""
     from qbr.io.csvfile import read_bytes
 
-    utf8 = encoding.lower().replace("_", "-") in _UTF8
-    data = file_bytes(path, file) if utf8 else read_bytes(path, file)
-    return read_columns(data, file, encoding, delimiter, labels, only_mapped)
+    return read_columns(read_bytes(path, file), file, encoding, delimiter, labels,
+                        only_mapped)
