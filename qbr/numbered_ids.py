@@ -18,13 +18,10 @@ def index_numbered(values: pa.Array, value_set: pa.Array) -> pa.Array | None:
     ``INC0012345``) whose numbers are dense (span at most 8x the count plus 1,024): a
     lookup table indexed by number instead of a hash table, so five million events cost
     one pass over their bytes and one gather. None when the ids are not so (or repeat)."""
-    scheme = _scheme(value_set)
-    if scheme is None:
+    dense = _dense(value_set)
+    if dense is None:
         return None
-    known, _ = _numbers(value_set, *scheme)
-    low, high = int(known.min()), int(known.max())
-    if high - low >= 8 * len(known) + 1024:
-        return None
+    known, low, high, scheme = dense
     table = np.full(high - low + 1, -1, dtype=np.int32)
     table[known - low] = np.arange(len(known), dtype=np.int32)
     if int(np.count_nonzero(table >= 0)) != len(known):
@@ -88,12 +85,23 @@ def _numbers(text: pa.Array, first: np.ndarray, varying: np.ndarray
 def numbered_codes(ids: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
     """Ids as codes ``1..width-1`` (equal ids, equal codes; :func:`_scheme`) read from
     their numbers, when they are numbered and dense: no hash table of a million strings."""
-    flat = ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0)
-    scheme = _scheme(flat)
+    dense = _dense(ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0))
+    if dense is None:
+        return None
+    number, low, high, _ = dense
+    return number - low + 1, high - low + 2
+
+
+def _dense(text: pa.Array) -> tuple[np.ndarray, int, int,
+                                    tuple[np.ndarray, np.ndarray]] | None:
+    """The ids' numbers, their lowest and highest, and the :func:`_scheme` that reads
+    them, when the ids are numbered and the numbers dense (span at most 8x the count plus
+    1,024, so a table indexed by number stays small); None otherwise."""
+    scheme = _scheme(text)
     if scheme is None:
         return None
-    number, _ = _numbers(flat, *scheme)
+    number, _ = _numbers(text, *scheme)
     low, high = int(number.min()), int(number.max())
     if high - low >= 8 * len(number) + 1024:
         return None
-    return number - low + 1, high - low + 2
+    return number, low, high, scheme
