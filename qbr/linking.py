@@ -94,9 +94,12 @@ _PARALLEL_EVENTS = 100_000
 
 def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The stable order by (``rank``, ``at``), as ``np.lexsort((at, rank))`` gives it:
-    one stable sort of a packed key (:func:`_packed`) when it fits, else a stable sort by
-    ``at``, then one sort by the unique key rank × n + place in that order (cheaper than
-    lexsort's two stable passes); no sort when already in order."""
+    no sort when already in order; value sorts of unique keys
+    (:func:`qbr.valuesort.by_sorted_values`) when the row position fits beside the key;
+    else one stable sort of a packed key (:func:`_packed`: e.g. nanosecond instants over
+    a year leave no bits for the position); else a stable sort by ``at``, then one sort
+    by the unique key rank × n + place in that order (cheaper than lexsort's two stable
+    passes)."""
     n = rank.size
     if n < 2 or (bool(np.all(rank[1:] >= rank[:-1])) and
                  bool(np.all((rank[1:] > rank[:-1]) | (at[1:] >= at[:-1])))):
@@ -115,7 +118,6 @@ def sorted_by(rank: np.ndarray, at: np.ndarray) -> np.ndarray:
         return np.lexsort((at, rank))
     order: np.ndarray = np.argsort(rank * n + place)
     return order
-
 
 
 _CONTENT = tuple(c for c in TICKET_COLUMNS if c not in ("source_file", "source_row"))
