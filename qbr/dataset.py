@@ -81,6 +81,13 @@ class SourceRows:
     folded_tickets: pd.DataFrame | None = None  # event logs: the tickets (TICKET_COLUMNS)
 
     @property
+    def valid_frame(self) -> pd.DataFrame:
+        """The valid rows of a ticket or status source (``frame``, which those kinds
+        always have once read)."""
+        assert self.frame is not None, self.source.kind
+        return self.frame
+
+    @property
     def report(self) -> FileReport:
         """The file's counts. Before linking, a status source's parsed events count as
         accepted (whether their ticket exists is known only to :func:`load_dataset`)."""

@@ -12,11 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr.arrowflat import flat
+
 __all__ = ["decoded", "encoded", "large", "repeated_text"]
-
-
-def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def encoded(frames: list[pd.DataFrame], keeps: list[np.ndarray],
@@ -25,7 +23,7 @@ def encoded(frames: list[pd.DataFrame], keeps: list[np.ndarray],
     status frame, as one dictionary array with int32 codes."""
     chunks = []
     for f, keep in zip(frames, keeps, strict=True):
-        codes = _flat(pa.array(f[name]))  # categorical (qbr.adapt_columns): codes
+        codes = flat(pa.array(f[name]))  # categorical (qbr.adapt_columns): codes
         if not pa.types.is_dictionary(codes.type):
             codes = codes.cast(pa.string()).dictionary_encode()
         else:  # pandas may give int8 codes and, for an all-null column, null values
@@ -45,7 +43,7 @@ def decoded(encoded: pa.DictionaryArray, take: pa.Array) -> pa.Array:
 
 
 def large(text: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return _flat(text).cast(pa.large_string())
+    return flat(text).cast(pa.large_string())
 
 
 def repeated_text(values: pa.Array, where: pa.Array) -> pa.Array:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qbr.adapter import Rejection
+from qbr.arrowflat import flat
 from qbr.dataset import SourceRows
 from qbr.event_text import decoded, encoded, large, repeated_text
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
@@ -74,7 +75,7 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     # two at a time for a large history.
     jobs: dict[str, Callable[[], pa.Array]] = {
         "ticket_id": lambda: large(ranked.column("ticket_id")).take(where),
-        "system": lambda: repeated_text(_flat(ranked.column("system")), where),
+        "system": lambda: repeated_text(flat(ranked.column("system")), where),
         **{name: partial(decoded, column, take) for name, column in texts.items()}}
     with ThreadPoolExecutor(2) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
         done = {name: job() if pool is None else pool.submit(job)
@@ -136,7 +137,7 @@ def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     if not tickets:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, "_client", "_name"]})
     if len(tickets) == 1 and tickets[0].deduped:
-        repeated = [np.zeros(len(_rows(tickets[0])), dtype=np.bool_)]
+        repeated = [np.zeros(len(tickets[0].valid_frame), dtype=np.bool_)]
     else:
         repeated = _repeated_keys(tickets)
     if any(bool(mask.any()) for mask in repeated):
@@ -146,8 +147,8 @@ def dedup_tickets(results: list[SourceRows]) -> pd.DataFrame:
     for r in tickets:
         r.deduped = True
     if len(tickets) == 1:
-        return _rows(tickets[0])[[*keys, "_client", "_name"]]
-    return pd.concat([_rows(r)[[*keys, "_client", "_name"]] for r in tickets],
+        return tickets[0].valid_frame[[*keys, "_client", "_name"]]
+    return pd.concat([r.valid_frame[[*keys, "_client", "_name"]] for r in tickets],
                      ignore_index=True)
 
 
@@ -169,9 +170,9 @@ def _packed(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
 def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
     """Per ticket source, which rows share their (system, ticket_id) with another row of
     any of them: one hash pass over the keys (Arrow dictionary encoding) and a count."""
-    ids = pa.chunked_array([_flat(pa.array(_rows(r)["ticket_id"], pa.string()))
+    ids = pa.chunked_array([flat(pa.array(r.valid_frame["ticket_id"], pa.string()))
                             for r in tickets], pa.string())
-    systems = pa.chunked_array([_flat(pa.array(_rows(r)["system"], pa.string()))
+    systems = pa.chunked_array([flat(pa.array(r.valid_frame["system"], pa.string()))
                                 for r in tickets], pa.string())
     codes = [numbered_codes(ids)]
     for column in (ids, systems)[1 if codes[0] is not None else 0:]:
@@ -185,14 +186,8 @@ def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
     else:
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         repeated = counts[inverse.reshape(-1)] > 1
-    bounds = np.cumsum([0, *(len(_rows(r)) for r in tickets)])
+    bounds = np.cumsum([0, *(len(r.valid_frame) for r in tickets)])
     return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
-
-
-def _rows(result: SourceRows) -> pd.DataFrame:
-    """The valid rows of a ticket or status source."""
-    assert result.frame is not None, result.source.kind
-    return result.frame
 
 
 def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
@@ -209,13 +204,13 @@ def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
     order = _key_order(keys)
     rank = np.empty(len(winners), dtype=np.int64)
     rank[order] = np.arange(len(winners))
-    clients = _flat(pa.array(winners["_client"], pa.string())).dictionary_encode()
+    clients = flat(pa.array(winners["_client"], pa.string())).dictionary_encode()
     client_codes = clients.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     client_values = pd.Index(clients.dictionary.to_pylist(), dtype=object)
     for result in results:
         if result.source.kind != "status":
             continue
-        frame = _rows(result)
+        frame = result.valid_frame
         mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
         mine = np.flatnonzero(mask)
         where = _index_in(pa.array(frame["ticket_id"], pa.string()),
@@ -246,12 +241,12 @@ def _key_order(keys: pa.Table) -> np.ndarray:
     Short ids (at most 16 bytes, no NUL: ``T-1000123``, ``INC0012345``) are sorted as
     big-endian 64-bit words, a zero-padded prefix sorting first as in a byte comparison
     (three times faster than sorting a million strings); others through Arrow."""
-    words = _words(_flat(keys.column("ticket_id")))
+    words = _words(flat(keys.column("ticket_id")))
     if words is None:
         by_arrow: np.ndarray = pc.sort_indices(
             keys, sort_keys=[("system", "ascending"), ("ticket_id", "ascending")]).to_numpy()
         return by_arrow
-    systems = _flat(keys.column("system")).dictionary_encode()
+    systems = flat(keys.column("system")).dictionary_encode()
     place = np.argsort(np.argsort(np.array(systems.dictionary.to_pylist(), dtype=object)))
     system = place[systems.indices.to_numpy(zero_copy_only=False)] if len(place) else \
         np.zeros(len(keys), dtype=np.int64)
@@ -290,7 +285,7 @@ def _index_in(values: pa.Array | pa.ChunkedArray,
     each id's words are mixed into one integer, and every match is then checked word by
     word, so a collision can only send the lookup back to Arrow, never pair two ids.
     Several times faster than Arrow's string hash table for five million events."""
-    values, value_set = _flat(values), _flat(value_set)
+    values, value_set = flat(values), flat(value_set)
     direct = index_numbered(values, value_set)
     if direct is not None:
         return direct
@@ -328,7 +323,7 @@ def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,
     if unassigned.any():
         # The winners' names encoded once (a million tickets, a few hundred names), then
         # each event's code gathered by number: no string is copied per event.
-        column = _flat(pa.array(winners["_name"], pa.string()))
+        column = flat(pa.array(winners["_name"], pa.string()))
         encoded = column.fill_null("").dictionary_encode()
         picked = encoded.indices.to_numpy(zero_copy_only=False)[hit[unassigned]]
         used = np.flatnonzero(np.bincount(picked, minlength=len(encoded.dictionary)))
@@ -339,8 +334,3 @@ def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,
         place[used] = [number[v] for v in values]
         codes[unassigned] = place[picked]
     return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
-
-
-def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """One contiguous array (``pa.array`` of a pandas column may give a chunked one)."""
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

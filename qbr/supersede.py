@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from qbr.adapter import Rejection
+from qbr.arrowflat import flat
 from qbr.dataset import SourceRows
 from qbr.gcpause import gc_paused
 
@@ -46,7 +47,7 @@ def repeats(tickets: list[SourceRows], repeated: list[np.ndarray],
     """Gather the rows flagged in ``repeated`` (one mask per source) as integer arrays.
     ``content`` names the columns whose equality makes two rows identical."""
     picks = [np.flatnonzero(mask) for mask in repeated]
-    frames = [_frame(r) for r in tickets]
+    frames = [r.valid_frame for r in tickets]
     src = np.concatenate([np.full(p.size, i, dtype=np.int64) for i, p in enumerate(picks)])
     pos = np.concatenate(picks).astype(np.int64)
     ids = _concat_taken(frames, picks, "ticket_id")
@@ -137,9 +138,9 @@ def _reject(tickets: list[SourceRows], rep: Repeats, lost: np.ndarray, dup: np.n
     for s_i in np.unique(lost_src).tolist():
         mine = np.flatnonzero(lost_src == s_i)
         r = tickets[s_i]
-        frame = _frame(r)
+        frame = r.valid_frame
         gone = rep.pos[lost[mine]]
-        clients = _flat(pa.array(frame["_client"], pa.string())).take(pa.array(gone)) \
+        clients = flat(pa.array(frame["_client"], pa.string())).take(pa.array(gone)) \
             .to_pylist()
         columns = zip([r.file] * mine.size, rep.row[lost[mine]].tolist(),
                       reasons[mine].tolist(), [None] * mine.size, details[mine].tolist(),
@@ -166,15 +167,6 @@ def _dense_key(systems: pa.Array, ids: pa.Array) -> np.ndarray:
 
 
 def _concat_taken(frames: list[pd.DataFrame], picks: list[np.ndarray], name: str) -> pa.Array:
-    parts = [_flat(pa.array(f[name], pa.string())).take(pa.array(p))
+    parts = [flat(pa.array(f[name], pa.string())).take(pa.array(p))
              for f, p in zip(frames, picks, strict=True)]
     return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
-
-
-def _frame(result: SourceRows) -> pd.DataFrame:
-    assert result.frame is not None, result.source.kind
-    return result.frame
-
-
-def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

@@ -57,8 +57,10 @@ def test_a_sliced_array_is_read_at_its_offset() -> None:
 
 
 class _Rows:
+    """Stands in for :class:`qbr.dataset.SourceRows` (only its valid rows are read)."""
+
     def __init__(self, frame: object) -> None:
-        self.frame = frame
+        self.frame = self.valid_frame = frame
 
 
 @pytest.mark.parametrize("ids", [

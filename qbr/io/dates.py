@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr.arrowflat import flat
 from qbr.io.digitruns import digit_fields, plan
 from qbr.io.isocast import cast_uniform
 from qbr.io.table import Cell
@@ -196,8 +197,7 @@ def _unpadded(texts: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     if plan(fmt) is None:
         return np.full(n, NAT), np.zeros(n, dtype=bool)
     if n >= _DISTINCT_FROM:
-        flat = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
-        encoded = flat.dictionary_encode()
+        encoded = flat(texts).dictionary_encode()
         if not encoded.indices.null_count and 2 * len(encoded.dictionary) <= n:
             values, ok = _unpadded_each(encoded.dictionary, fmt)
             where = encoded.indices.to_numpy(zero_copy_only=False)
@@ -225,7 +225,7 @@ def _uniform(texts: pa.Array, fmt: str, fields: list[tuple[str, int]], zone: boo
     """The fastest path, for a column whose values all have the layout's width (the usual
     export): the text buffer is an n × width byte matrix, read digit by digit with numpy.
     Returns None when the widths differ (the regex path decides then)."""
-    arr = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    arr = flat(texts)
     n = len(arr)
     if n == 0 or arr.null_count or arr.type != pa.string():
         return None

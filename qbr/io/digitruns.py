@@ -19,6 +19,8 @@ import re
 import numpy as np
 import pyarrow as pa
 
+from qbr.arrowflat import flat
+
 __all__ = ["digit_fields", "plan"]
 
 #: Directive → (fewest, most digits) as strptime's pattern admits them (``%d``: ``3[01]``,
@@ -57,7 +59,7 @@ def digit_fields(texts: pa.Array, fmt: str) -> tuple[dict[str, np.ndarray], np.n
     of texts taken, or None when ``fmt`` has no :func:`plan` or the array is not plain
     text. ``texts`` are stripped values, as :func:`qbr.io.dates.parse_column` gets them."""
     steps = plan(fmt)
-    arr = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    arr = flat(texts)
     if steps is None or arr.type not in (pa.string(), pa.large_string()):
         return None
     directives, literals = steps
