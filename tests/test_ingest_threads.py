@@ -13,7 +13,7 @@ from helpers_config import make_config, source, write
 from qbr import adapt_columns
 from qbr.dataset import Dataset
 from qbr.ingest import load_dataset
-from qbr.io import fastcsv, prefetch
+from qbr.io import fastcsv, linescan, prefetch
 
 HEADER = "Ticket,Company,Priority,Created,Response,Resolved,Closed,Updated,Title\n"
 BODY = (
@@ -54,6 +54,7 @@ def test_threaded_paths_give_the_one_thread_result(tmp_path: Path,
 
     monkeypatch.setattr(prefetch, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(fastcsv, "_SPLIT", 0)
+    monkeypatch.setattr(linescan, "_SPLIT_BYTES", 0)
     monkeypatch.setattr(adapt_columns, "parse_ahead", counted)
     threaded = _seen(_load(tmp_path))
     assert calls == [5]  # five date columns parsed ahead

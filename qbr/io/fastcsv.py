@@ -2,7 +2,9 @@
 
 pyarrow splits and unquotes the file; this module makes sure its records are exactly the
 ones the strict stdlib reader (:func:`qbr.io.csvfile.parse`) would give, and numbers them
-as a spreadsheet user counts lines. Before pyarrow runs, the quote characters are checked
+as a spreadsheet user counts lines. Before pyarrow runs, one pass (:mod:`qbr.io.linescan`)
+proves for most exports that every line is a record of whole fields; then the line count
+numbers the records and nothing else is located. Otherwise the quote characters are checked
 with numpy: every quote must open a field, close one, or be half of a doubled ``""``.
 When that holds, a line break is a record boundary exactly when an even number of quotes
 precedes it, so record starts, their physical line numbers and raw field counts follow
@@ -26,16 +28,16 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from qbr.errors import InputError
 from qbr.io.arrowhook import quiet_undecodable_rows
 from qbr.io.bytepos import positions
+from qbr.io.linescan import Scan as _Scan
+from qbr.io.linescan import scan as _scan
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
-_SPLIT = 100_000  # lines from which the plain-lines check runs on two threads
-_REGEX_BLOCK = 1 << 20  # bytes of whole lines per call of the plain-lines regex
+_SPLIT = 100_000  # rows from which the columns are combined on two threads
 _UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig", "u8"})
 
 
@@ -54,6 +56,8 @@ class CsvColumns:
     # until ``unread()`` parses every column; ``record(i)`` gives record i's exact cells.
     unread: Callable[[], list[pa.Array | None]] | None = None
     record: Callable[[int], list[str]] | None = None
+    # No byte pair that mojibake starts with occurs in the file (qbr.io.mojibake).
+    no_mojibake: bool = False
 
 
 Records = CsvColumns | list[tuple[int, list[str]]]
@@ -114,16 +118,18 @@ def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
 def _fast(buf: bytes, file: str, delimiter: str,
           wanted: Collection[str] | None = None) -> CsvColumns:
     arr = np.frombuffer(buf, dtype=np.uint8)
+    scan = _scan(buf, delimiter)
+    if scan is not None and scan.plain:
+        return _fast_plain(buf, arr, file, delimiter, wanted, scan)
     n = arr.size
     lf = positions(arr, _LF)
-    plain = _plain_lines(buf, lf, delimiter)
-    quotes = np.empty(0, dtype=np.int64) if plain else _quotes(arr, delimiter)
+    plain = False
+    quotes = _quotes(arr, delimiter)
     cr_only = lf.size == 0
     has_cr = b"\r" in buf  # a byte search: most files have no "\r" to locate
     breaks = positions(arr, _CR) if cr_only and has_cr else lf
-    # Plain lines: every line break ends a record (no quote is open at any of them).
-    ends = breaks if plain else breaks[_outside(breaks, quotes)]
-    if not plain and not cr_only and has_cr:
+    ends = breaks[_outside(breaks, quotes)]
+    if not cr_only and has_cr:
         cr = positions(arr, _CR)
         cr = cr[_outside(cr, quotes)]
         # A lone "\r" outside quotes in a "\n" file ends a record for the stdlib reader
@@ -138,22 +144,59 @@ def _fast(buf: bytes, file: str, delimiter: str,
     lines = np.arange(1, starts.size + 1) if ends.size == breaks.size else \
         np.searchsorted(breaks, starts, side="left") + 1
     header_end = int(ends[0]) if ends.size else n
+    multiline = bool(breaks.size - ends.size)
+    longest = int(np.diff(np.concatenate((starts, [n]))).max()) if starts.size else n
+    stops = np.concatenate((ends, [n]))[: starts.size]
+    return _assemble(buf, arr, file, delimiter, wanted, header_end, lines[1:].astype(np.int64),
+                     multiline, longest, scan, lambda: (starts, stops, quotes, plain))
+
+
+def _fast_plain(buf: bytes, arr: np.ndarray, file: str, delimiter: str,
+                wanted: Collection[str] | None, scan: _Scan) -> CsvColumns:
+    """Every line is a record (:func:`_scan` proved it): record numbers, the header's end
+    and the block size follow from the line count and the longest line, so the line
+    break positions are located only if a record turns out ragged."""
+    n = arr.size
+    records = scan.breaks + 1 - int(buf[-1] == _LF)
+    header_end = buf.find(b"\n") if scan.breaks else n
+
+    def bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        ends = positions(arr, _LF)
+        starts = np.concatenate(([0], ends + 1))[:records]
+        stops = np.concatenate((ends, [n]))[:records]
+        return starts, stops, np.empty(0, dtype=np.int64), True
+
+    return _assemble(buf, arr, file, delimiter, wanted, header_end,
+                     np.arange(2, records + 1, dtype=np.int64), False, scan.longest,
+                     scan, bounds)
+
+
+def _assemble(buf: bytes, arr: np.ndarray, file: str, delimiter: str,
+              wanted: Collection[str] | None, header_end: int, numbers: np.ndarray,
+              multiline: bool, longest: int, scan: _Scan | None,
+              bounds: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray, bool]]
+              ) -> CsvColumns:
+    """The columns, given the records' numbers, the header's end and (``bounds``, called
+    only for a ragged record or a raw record asked for) each record's start and stop, the
+    quote positions and whether they were skipped as not needed (plain lines)."""
+    n = arr.size
     header = _header(buf, header_end, delimiter, file)
     width = len(header)
-    body_start = header_end + 1 if ends.size else n
-    numbers = lines[1:].astype(np.int64)
-    multiline = bool(breaks.size - ends.size)
+    body_start = min(header_end + 1, n)
     keep = _kept(header, wanted)
     # 1 MiB blocks parse faster than larger ones (they stay in cache; measured 1.4 s
     # against 2.2 s for the 249 MB benchmark export); a longer record gets a block twice
     # its size, as a record may not straddle more than one block boundary.
-    longest = int(np.diff(np.concatenate((starts, [n]))).max()) if starts.size else n
     block = max(1 << 20, 2 * longest)
-    table = _arrow(buf, body_start, width, delimiter, multiline, keep, block)
+    # The scan validated the whole file as UTF-8 (which every field then is): pyarrow
+    # need not check each value again (0.18 CPU s for a million-row export). A wide
+    # export read for its mapped columns keeps pyarrow's check, which covers those only.
+    checked = scan is not None and scan.utf8 and keep is None
+    table = _arrow(buf, body_start, width, delimiter, multiline, keep, block, not checked)
     ragged: dict[int, list[str]] = {}
-    stops = np.concatenate((ends, [n]))[: starts.size]
     if table.num_rows != numbers.size:
-        if plain:  # the quote positions, skipped above, count a ragged record's fields
+        starts, stops, quotes, skipped = bounds()
+        if skipped:  # the quote positions, skipped for plain lines, count the fields
             quotes = _quotes(arr, delimiter)
         counts = _field_counts(arr, quotes, ord(delimiter), starts, n)[1:]
         lengths = stops - starts - (arr[np.maximum(stops - 1, 0)] == _CR)
@@ -164,17 +207,23 @@ def _fast(buf: bytes, file: str, delimiter: str,
         ragged = {int(i): _cells(buf[int(starts[i + 1]):int(stops[i + 1])], delimiter)
                   for i in bad}
     columns = _place(table, numbers.size, ragged, width)
+    clean = scan is not None and not scan.leads
     if keep is None:
-        return CsvColumns(header, numbers, columns, ragged)
+        return CsvColumns(header, numbers, columns, ragged, no_mojibake=clean)
 
     def unread() -> list[pa.Array | None]:
         return _place(_arrow(buf, body_start, width, delimiter, multiline, None, block),
                       numbers.size, ragged, width)
 
+    where: list[tuple[np.ndarray, np.ndarray]] = []
+
     def record(i: int) -> list[str]:
+        if not where:
+            where.append(bounds()[:2])
+        starts, stops = where[0]
         return _cells(buf[int(starts[i + 1]):int(stops[i + 1])], delimiter)
 
-    return CsvColumns(header, numbers, columns, ragged, unread, record)
+    return CsvColumns(header, numbers, columns, ragged, unread, record, no_mojibake=clean)
 
 
 def _quotes(arr: np.ndarray, delimiter: str) -> np.ndarray:
@@ -184,46 +233,6 @@ def _quotes(arr: np.ndarray, delimiter: str) -> np.ndarray:
         quotes = quotes.astype(np.int32)
     _check_quotes(arr, quotes, ord(delimiter))
     return quotes
-
-
-def _plain_lines(buf: bytes, lf: np.ndarray, delimiter: str) -> bool:
-    """Whether every line of ``buf`` (cut at the ``lf`` positions) is a row of whole
-    fields: each unquoted (no quote, no ``\\r``) or quoted from its first character to its
-    last (quotes inside doubled), the line ending in ``\\n``, ``\\r\\n`` or the end of the
-    file. Then no quote is open at a line break and every quote is legal, so records are
-    lines and the quote positions are not needed: one RE2 pass over the lines (Arrow's
-    regex kernel) costs less than locating and checking 24M quotes (a million-row
-    export: 0.7 s against 1.7 s of CPU). Any other file (a field over several lines, a
-    stray quote, a lone ``\\r``) takes the exact quote check.
-
-    The regex runs over blocks of whole lines (~1 MiB, cut after a line break), each
-    matched as a sequence of lines, not line by line: a field cannot hold ``\\n`` in the
-    pattern, so each block matches exactly when each of its lines would, and one call per
-    block instead of per line costs less (5M status rows: 0.60 CPU s against 0.97)."""
-    if lf.size == 0 or ord(delimiter) > 0x7F:
-        return False
-    n = len(buf)
-    cuts = lf[np.searchsorted(lf, np.arange(_REGEX_BLOCK, n, _REGEX_BLOCK))
-              .clip(max=lf.size - 1)] + 1
-    bounds = np.unique(np.concatenate(([0], cuts[cuts < n], [n]))).astype(np.int64)
-    blocks = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(), bounds.size - 1,
-        [None, pa.py_buffer(bounds), pa.py_buffer(buf)])
-    d = f"\\x{ord(delimiter):02x}"
-    one = rf'(?:[^"{d}\r\n]*|"(?:[^"\n]|"")*")'
-    line = rf"{one}(?:{d}{one})*"
-    pattern = rf"\A(?:{line}\r?\n)*(?:{line})?\z"
-
-    def plain(part: pa.Array) -> bool:
-        return bool(pc.all(pc.match_substring_regex(part, pattern)).as_py())
-
-    if lf.size < _SPLIT or len(blocks) < 2:
-        return plain(blocks)
-    # Two halves on two threads (the kernel releases the GIL), as pyarrow's own parse
-    # uses the cores; a half that fails ends the answer either way.
-    half = len(blocks) // 2
-    with ThreadPoolExecutor(2) as pool:
-        return all(pool.map(plain, (blocks.slice(0, half), blocks.slice(half))))
 
 
 def _kept(header: list[str], wanted: Collection[str] | None) -> list[int] | None:
@@ -309,18 +318,19 @@ def _header(buf: bytes, end: int, delimiter: str, file: str) -> list[str]:
 
 
 def _arrow(buf: bytes, start: int, width: int, delimiter: str, multiline: bool,
-           keep: list[int] | None, block: int = 1 << 20) -> pa.Table:
+           keep: list[int] | None, block: int = 1 << 20, check_utf8: bool = True
+           ) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
     include = names if keep is None else [names[i] for i in keep]
     body = pa.py_buffer(buf)[start:]
     if body.size == 0:
         return pa.table({name: pa.array([], pa.string()) for name in include})
     with quiet_undecodable_rows(_skip_row):
-        return _read_arrow(body, names, include, delimiter, multiline, block)
+        return _read_arrow(body, names, include, delimiter, multiline, block, check_utf8)
 
 
 def _read_arrow(body: pa.Buffer, names: list[str], include: list[str], delimiter: str,
-                multiline: bool, block: int) -> pa.Table:
+                multiline: bool, block: int, check_utf8: bool = True) -> pa.Table:
     return pacsv.read_csv(
         body,
         # Arrow's thread pool splits the parse over the cores (as the benchmark's floor
@@ -336,7 +346,7 @@ def _read_arrow(body: pa.Buffer, names: list[str], include: list[str], delimiter
             column_types=dict.fromkeys(names, pa.string()), null_values=[],
             include_columns=include,
             strings_can_be_null=False, quoted_strings_can_be_null=False,
-            check_utf8=True))
+            check_utf8=check_utf8))
 
 
 def _skip_row(_row: object) -> str:

@@ -55,6 +55,8 @@ def could_match(col: pa.Array) -> bool:
 def find(table: RawTable) -> list[tuple[int, str, str]]:
     """(row, column label, message) for mojibake in the mapped columns of ``table``."""
     out: list[tuple[int, str, str]] = []
+    if table.no_mojibake:  # the CSV reader's scan of the whole file found no lead pair
+        return out
     for name in sorted(table.index, key=lambda n: table.index[n]):
         if not could_match(table.column(table.index[name])):
             continue

@@ -87,6 +87,8 @@ class RawTable:
         self.exact = exact or {}
         self.typed = typed or {}
         self.note = ""  # lines skipped above the header (qbr.io.preamble), for a warning
+        # The reader saw none of the byte pairs mojibake starts with (qbr.io.mojibake).
+        self.no_mojibake = False
         self._trimmed: dict[int, pa.Array] = {}
 
     def __len__(self) -> int:
@@ -243,6 +245,7 @@ def build_columns(file: str, data: CsvColumns, columns: Mapping[str, str],
     table = RawTable(file, header, index, data.numbers, data.columns, reasons, notes, exact,
                      unread=data.unread)
     table._trimmed.update(stripped)  # the first column is trimmed once, not per reader
+    table.no_mojibake = data.no_mojibake
     return table
 
 

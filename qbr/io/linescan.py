@@ -1,0 +1,129 @@
+"""One pass over a CSV file's bytes before pyarrow parses it (:mod:`qbr.io.fastcsv`):
+whether every line is a row of whole fields, so that records are lines and the quote
+positions are not needed, plus the line count, the longest line, UTF-8 validity and
+whether a mojibake lead pair occurs, on two threads.
+
+The plain-lines proof: each line is a row of fields, each unquoted (no quote, no ``\\r``)
+or quoted from its first character to its last (quotes inside doubled), the line ending
+in ``\\n``, ``\\r\\n`` or the end of the file. Then no quote is open at a line break and
+every quote is legal. One RE2 pass (Arrow's regex kernel) costs less than locating and
+checking 24M quotes (a million-row export: 0.7 s against 1.7 s of CPU). Any other file (a
+field over several lines, a stray quote, a lone ``\\r``) takes the exact quote check.
+The regex runs over blocks of whole lines (~1 MiB, cut after a line break), each matched
+as a sequence of lines: a field cannot hold ``\\n`` in the pattern, so each block matches
+exactly when each of its lines would, and one call per block instead of per line costs
+less (5M status rows: 0.60 CPU s against 0.97).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Scan", "scan"]
+
+_LF = ord("\n")
+_SPLIT_BYTES = 1 << 22  # bytes from which the scan runs on two threads
+_REGEX_BLOCK = 1 << 20  # bytes of whole lines per call of the plain-lines regex
+
+
+@dataclass
+class Scan:
+    """What one pass over a file's bytes found (:func:`scan`): whether every line is a
+    row of whole fields, the number of ``\\n`` bytes, the longest
+    line in bytes (its break included), whether the bytes are valid UTF-8, and whether
+    a byte pair that mojibake starts with (:func:`qbr.io.mojibake.could_match`) occurs."""
+
+    plain: bool
+    breaks: int
+    longest: int
+    utf8: bool
+    leads: bool
+
+
+def scan(buf: bytes, delimiter: str) -> Scan | None:
+    """The plain-lines proof and the facts the reader needs besides, in one pass over
+    the bytes on two threads (two halves cut after a line break), so that no serial pass
+    locates every line break: a million-row export's 1M breaks cost 0.12 s on one core.
+    None when the file has no ``\\n`` or the delimiter is not ASCII (the exact path)."""
+    n = len(buf)
+    if b"\n" not in buf or ord(delimiter) > 0x7F:
+        return None
+    cuts = [0]
+    at = _REGEX_BLOCK
+    while at < n:  # ~1 MiB blocks of whole lines (a longer line is one block)
+        end = buf.find(b"\n", at)
+        if end < 0 or end + 1 >= n:
+            break
+        cuts.append(end + 1)
+        at = end + 1 + _REGEX_BLOCK
+    cuts.append(n)
+    bounds = np.array(cuts, dtype=np.int64)
+    blocks = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), bounds.size - 1,
+        [None, pa.py_buffer(bounds), pa.py_buffer(buf)])
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    pattern = _pattern(delimiter)
+
+    def part(lo: int, hi: int) -> Scan:
+        """Blocks ``lo`` to ``hi`` (bytes ``bounds[lo]`` to ``bounds[hi]``)."""
+        piece = blocks.slice(lo, hi - lo)
+        plain = bool(pc.all(pc.match_substring_regex(piece, pattern)).as_py())
+        try:
+            piece.cast(pa.large_string())  # validates UTF-8 (whole lines: no split char)
+            utf8 = True
+        except pa.ArrowInvalid:
+            utf8 = False
+        count, longest, leads = _line_stats(arr, int(bounds[lo]), int(bounds[hi]))
+        return Scan(plain, count, longest, utf8, leads)
+
+    blocks_n = bounds.size - 1
+    if n < _SPLIT_BYTES or blocks_n < 2:
+        return part(0, blocks_n)
+    # Two halves on two threads (the kernels release the GIL), as pyarrow's own parse
+    # uses the cores.
+    half = blocks_n // 2
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda r: part(*r), ((0, half), (half, blocks_n)))
+    return Scan(a.plain and b.plain, a.breaks + b.breaks, max(a.longest, b.longest),
+                 a.utf8 and b.utf8, a.leads or b.leads)
+
+
+#: Bytes compared per step of :func:`_line_stats` (cache-sized, as :mod:`qbr.io.bytepos`).
+_STATS_BLOCK = 1 << 22
+_LEAD_SECOND = np.zeros(256, dtype=bool)
+_LEAD_SECOND[[0x83, 0x82, 0xA2]] = True  # after 0xC3: "Ã", "Â", "â" (qbr.io.mojibake)
+
+
+def _line_stats(arr: np.ndarray, lo: int, hi: int) -> tuple[int, int, bool]:
+    """(``\\n`` count, longest line, a mojibake lead pair seen) for bytes ``lo:hi``,
+    where ``lo`` starts a line: a line's length runs to its ``\\n`` (included) or to
+    ``hi`` for the last."""
+    count, longest, last, leads = 0, 0, lo - 1, False
+    n = arr.size
+    for i in range(lo, hi, _STATS_BLOCK):
+        chunk = arr[i:min(i + _STATS_BLOCK, hi)]
+        found = np.flatnonzero(chunk == _LF)
+        if found.size:
+            found += i
+            count += found.size
+            longest = max(longest, int(found[0]) - last)
+            if found.size > 1:
+                longest = max(longest, int(np.diff(found).max()))
+            last = int(found[-1])
+        if not leads:
+            c3 = np.flatnonzero(chunk == 0xC3) + i
+            leads = bool(c3.size) and bool(_LEAD_SECOND[arr[np.minimum(c3 + 1, n - 1)]].any())
+    return count, max(longest, hi - 1 - last), leads
+
+
+def _pattern(delimiter: str) -> str:
+    """The RE2 pattern of a sequence of whole lines (:func:`scan`)."""
+    d = f"\\x{ord(delimiter):02x}"
+    one = rf'(?:[^"{d}\r\n]*|"(?:[^"\n]|"")*")'
+    line = rf"{one}(?:{d}{one})*"
+    return rf"\A(?:{line}\r?\n)*(?:{line})?\z"
