@@ -30,7 +30,7 @@ from qbr.io import RawTable
 from qbr.io.ambiguous import REASON as AMBIGUOUS
 from qbr.io.ambiguous import ambiguous
 from qbr.io.dates import SCALAR_RETRY_LIMIT
-from qbr.io.prefetch import Parsed, parse_ahead
+from qbr.io.prefetch import Ahead, parse_ahead
 from qbr.io.serial import parse_dates, serial_system
 from qbr.io.values import CellError, parse_instant, parse_number
 
@@ -84,13 +84,17 @@ class _Verdicts:
         return out
 
 
-def _texts(table: RawTable, source: Source) -> dict[str, pa.Array]:
+def _texts(table: RawTable, source: Source,
+           only: Callable[[str], bool] = lambda _name: True) -> dict[str, pa.Array]:
     """Each mapped (or defaulted) field's cells as stripped text, with the source's
     ``null_values`` read as blank, blanks filled from ``defaults``, and the client cell
-    narrowed by ``client_pattern`` (README "Values that never turn into wrong numbers")."""
+    narrowed by ``client_pattern`` (README "Values that never turn into wrong numbers").
+    ``only``: the fields wanted (default: all)."""
     nulls = pa.array(list(source.null_values), pa.string())
     out = {}
     for name in {*table.index, *source.defaults}:
+        if not only(name):
+            continue
         col = table.text(name)
         if len(nulls):
             col = pc.if_else(pc.is_in(col, value_set=nulls), "", col)
@@ -142,7 +146,7 @@ class _Ctx:
     table: RawTable
     zone: ZoneInfo
     texts: dict[str, pa.Array]
-    parsed: dict[str, Parsed] = field(default_factory=dict)  # qbr.io.prefetch
+    parsed: Ahead = field(default_factory=Ahead)  # qbr.io.prefetch
     codes: dict[str, pa.DictionaryArray] = field(default_factory=dict)  # _status_codes
 
 
@@ -268,13 +272,29 @@ def _encoded(col: pa.Array) -> pa.DictionaryArray:
 
 def interpret_tickets(config: Config, source: Source, table: RawTable) -> Columnar:
     """A tickets file → valid rows (frames schema) and rejections (SPEC §7)."""
-    ctx = _Ctx(config, source, table, ZoneInfo(source.timezone), _texts(table, source))
+    zone = ZoneInfo(source.timezone)
+    names = ("created_at", *_EVENTS, "updated_at")
+    texts = _texts(table, source, names.__contains__)
+    # The date columns parse on two threads from here (qbr.io.prefetch) while this thread
+    # maps the other columns; their verdicts are still given in the adapter's order.
+    with parse_ahead(table, texts, names, source.date_formats, zone,
+                     serial_system(source)) as ahead:
+        texts.update(_texts(table, source, lambda name: name not in names))
+        ctx = _Ctx(config, source, table, zone, texts, ahead)
+        return _tickets(ctx)
+
+
+def _tickets(ctx: _Ctx) -> Columnar:
+    config, source, table = ctx.config, ctx.source, ctx.table
     check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
-    ctx.parsed = parse_ahead(table, ctx.texts, ("created_at", *_EVENTS, "updated_at"),
-                             source.date_formats, ctx.zone, serial_system(source))
+    clients = _lookup(ctx.texts["client"], config.client_for_name)
+    mapped = {"client": pc.fill_null(clients, ""), "priority": _priorities(ctx, clients),
+              "status": _status(ctx), "title": _optional(ctx, "title", blank=""),
+              "category": _optional(ctx, "category"), "queue": _optional(ctx, "queue"),
+              "excluded_reason": _optional(ctx, "excluded")}
     created = _dates(ctx, "created_at", verdicts, warn, 0)
     events = {name: _dates(ctx, name, verdicts, warn, i + 1) for i, name in enumerate(_EVENTS)}
     for name, at in events.items():
@@ -282,23 +302,22 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
         verdicts.mark(early, "event-before-created", name, _before(at, created))
     pause = _pause(ctx, verdicts, created, events)
     updated = _dates(ctx, "updated_at", verdicts, warn, 4)
-    clients = _lookup(ctx.texts["client"], config.client_for_name)
     rows = pa.array(np.flatnonzero(verdicts.open))
     n = len(rows)
     data: dict[str, Any] = {
         "system": _constant(source.system, n),
         "ticket_id": _at(ctx.texts["ticket_id"], rows),
-        "client": _at(pc.fill_null(clients, ""), rows),
-        "priority": _at(_priorities(ctx, clients), rows),
+        "client": _at(mapped["client"], rows),
+        "priority": _at(mapped["priority"], rows),
         "priority_raw": _at(ctx.texts["priority"], rows),
         "created_at": created, "first_response_at": events["first_response_at"],
         "resolved_at": events["resolved_at"], "closed_at": events["closed_at"],
-        "updated_at": updated, "status": _at(_status(ctx), rows),
-        "title": _at(_optional(ctx, "title", blank=""), rows),
-        "category": _at(_optional(ctx, "category"), rows),
-        "queue": _at(_optional(ctx, "queue"), rows),
+        "updated_at": updated, "status": _at(mapped["status"], rows),
+        "title": _at(mapped["title"], rows),
+        "category": _at(mapped["category"], rows),
+        "queue": _at(mapped["queue"], rows),
         "reported_pause_minutes": pause,
-        "excluded_reason": _at(_optional(ctx, "excluded"), rows),
+        "excluded_reason": _at(mapped["excluded_reason"], rows),
         "source_file": _constant(table.file, n), "source_row": table.numbers,
         "_client": _at(clients, rows), "_name": _at(ctx.texts["client"], rows),
     }
@@ -370,7 +389,10 @@ def _optional(ctx: _Ctx, name: str, blank: str | None = None) -> pa.Array:
     col = ctx.texts[name]
     if blank == "":
         return col
-    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    empty = pc.equal(col, "")
+    if not pc.any(empty).as_py():  # nothing to blank out: no copy of the column
+        return col
+    return pc.if_else(empty, pa.scalar(None, pa.string()), col)
 
 
 def _status_codes(ctx: _Ctx) -> pa.Array | None:
