@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr.adapt_codes import coded, decoded, priorities
 from qbr.adapter import REQUIRED, InputWarning, Rejection, check_statuses_column
 from qbr.config import Config, Source
 from qbr.io import RawTable
@@ -285,13 +286,15 @@ def interpret_tickets(config: Config, source: Source, table: RawTable) -> Column
 
 
 def _tickets(ctx: _Ctx) -> Columnar:
-    config, source, table = ctx.config, ctx.source, ctx.table
+    source, table = ctx.source, ctx.table
     check_statuses_column(ctx.table, source, _status_codes(ctx), ~table.kept)
     verdicts = _Verdicts(table)
     _required(ctx, verdicts)
     warn: list[tuple[int, int, str, str]] = []
-    clients = _lookup(ctx.texts["client"], config.client_for_name)
-    mapped = {"client": pc.fill_null(clients, ""), "priority": _priorities(ctx, clients),
+    clients, c_idx, c_vals = _clients(ctx)
+    mapped = {"client": pc.fill_null(clients, ""),
+              "priority": priorities(ctx.config, source, ctx.texts["priority"], c_idx,
+                                     c_vals),
               "status": _status(ctx), "title": _optional(ctx, "title", blank=""),
               "category": _optional(ctx, "category"), "queue": _optional(ctx, "queue"),
               "excluded_reason": _optional(ctx, "excluded")}
@@ -413,36 +416,12 @@ def _status(ctx: _Ctx, encoded: bool = False) -> pa.Array:
     return _lookup(codes, lambda v: known.get(v) if v else None, encoded)
 
 
-def _priorities(ctx: _Ctx, clients: pa.Array) -> pa.Array:
-    """Tier priority key per row, or null (unclassified) when the map or the client's
-    tier lacks it (SPEC §3, ADVERSARIAL 38: never a default target). Decided once per
-    distinct (priority, client) pair."""
-    mapping = ctx.source.values.get("priority")
-    known = None if mapping is None else {k.strip(): v for k, v in mapping.items()}
-    raw = ctx.texts["priority"]
-    keys = raw if known is None else _lookup(raw, known.get)
-    tiers = {c: ctx.config.tiers[ctx.config.clients[c].tier].response_minutes
-             for c in ctx.config.clients}
-    k_enc, c_enc = keys.dictionary_encode(), clients.dictionary_encode()
-    k_idx = k_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    c_idx = c_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    k_vals, c_vals = k_enc.dictionary.to_pylist(), c_enc.dictionary.to_pylist()
-    width = len(c_vals) + 1
-    code = (k_idx + 1) * width + c_idx + 1
-    # Pair codes are small (priorities x clients): numbered through a table, not a sort.
-    seen = np.zeros((len(k_vals) + 1) * width, dtype=bool)
-    seen[code] = True
-    pairs = np.flatnonzero(seen)
-    number = np.zeros(seen.size, dtype=np.int64)
-    number[pairs] = np.arange(pairs.size)
-    inverse = number[code]
-    out = []
-    for code in pairs.tolist():
-        ki, ci = code // width - 1, code % width - 1
-        key = None if ki < 0 else k_vals[ki]
-        client = None if ci < 0 else c_vals[ci]
-        out.append(key if key is None or client is None or key in tiers[client] else None)
-    return pa.array(out, pa.string()).take(pa.array(inverse.reshape(-1)))
+def _clients(ctx: _Ctx) -> tuple[pa.Array, np.ndarray, list[str]]:
+    """The config client key per row (null = unassigned), each exported name resolved
+    once; also each row's index into the distinct keys (-1 = none) and those keys, which
+    :func:`qbr.adapt_codes.priorities` pairs with the priority without hashing again."""
+    index, keys = coded(ctx.texts["client"], ctx.config.client_for_name)
+    return decoded(index, keys), index, keys
 
 
 def _event_priorities(ctx: _Ctx) -> pa.Array:
