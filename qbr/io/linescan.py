@@ -78,7 +78,9 @@ def scan(buf: bytes, delimiter: str) -> Scan | None:
             utf8 = True
         except pa.ArrowInvalid:
             utf8 = False
-        count, longest, leads = _line_stats(arr, int(bounds[lo]), int(bounds[hi]))
+        # Latin-1 matching of the bytes (a binary array): 0xC3 then 0x82, 0x83 or 0xA2.
+        leads = bool(pc.any(pc.match_substring_regex(piece, _LEADS)).as_py())
+        count, longest = _line_stats(arr, int(bounds[lo]), int(bounds[hi]))
         return Scan(plain, count, longest, utf8, leads)
 
     blocks_n = bounds.size - 1
@@ -95,19 +97,16 @@ def scan(buf: bytes, delimiter: str) -> Scan | None:
 
 #: Bytes compared per step of :func:`_line_stats` (cache-sized, as :mod:`qbr.io.bytepos`).
 _STATS_BLOCK = 1 << 22
-_LEAD_SECOND = np.zeros(256, dtype=bool)
-_LEAD_SECOND[[0x83, 0x82, 0xA2]] = True  # after 0xC3: "Ã", "Â", "â" (qbr.io.mojibake)
+#: The UTF-8 of "Â", "Ã" and "â" as RE2 byte escapes (qbr.io.mojibake._LEADS).
+_LEADS = r"\xC3[\x82\x83\xA2]"
 
 
-def _line_stats(arr: np.ndarray, lo: int, hi: int) -> tuple[int, int, bool]:
-    """(``\\n`` count, longest line, a mojibake lead pair seen) for bytes ``lo:hi``,
-    where ``lo`` starts a line: a line's length runs to its ``\\n`` (included) or to
-    ``hi`` for the last."""
-    count, longest, last, leads = 0, 0, lo - 1, False
-    n = arr.size
+def _line_stats(arr: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
+    """(``\\n`` count, longest line) for bytes ``lo:hi``, where ``lo`` starts a line: a
+    line's length runs to its ``\\n`` (included) or to ``hi`` for the last."""
+    count, longest, last = 0, 0, lo - 1
     for i in range(lo, hi, _STATS_BLOCK):
-        chunk = arr[i:min(i + _STATS_BLOCK, hi)]
-        found = np.flatnonzero(chunk == _LF)
+        found = np.flatnonzero(arr[i:min(i + _STATS_BLOCK, hi)] == _LF)
         if found.size:
             found += i
             count += found.size
@@ -115,10 +114,7 @@ def _line_stats(arr: np.ndarray, lo: int, hi: int) -> tuple[int, int, bool]:
             if found.size > 1:
                 longest = max(longest, int(np.diff(found).max()))
             last = int(found[-1])
-        if not leads:
-            c3 = np.flatnonzero(chunk == 0xC3) + i
-            leads = bool(c3.size) and bool(_LEAD_SECOND[arr[np.minimum(c3 + 1, n - 1)]].any())
-    return count, max(longest, hi - 1 - last), leads
+    return count, max(longest, hi - 1 - last)
 
 
 def _pattern(delimiter: str) -> str:
