@@ -124,3 +124,33 @@ def test_byte_positions_by_block_are_flatnonzero(monkeypatch: pytest.MonkeyPatch
     for byte in (ord("\n"), ord('"'), ord(","), ord("\r"), ord("x")):
         assert bytepos.positions(data, byte).tolist() == \
             np.flatnonzero(data == byte).tolist()
+
+
+def test_trimmed_returns_a_clean_column_uncopied() -> None:
+    import pyarrow as pa
+
+    from qbr.io.table import trimmed
+
+    clean = pa.array(["a", "b c", "Büro „x“"], pa.string())
+    assert trimmed(clean) is clean
+    spaced = pa.array(["a", "b\t"], pa.string())
+    assert trimmed(spaced).to_pylist() == ["a", "b"]
+
+
+def test_trim_edge_bytes_cover_every_character_arrow_trims() -> None:
+    """Every code point that utf8_trim_whitespace removes at either end begins with a
+    byte in table._FIRST and ends with one in table._LAST (else trimmed() would skip a
+    column that needs trimming)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from qbr.io.table import _FIRST, _LAST
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    front = pc.utf8_trim_whitespace(pa.array([c + "x" for c in chars])).to_pylist()
+    back = pc.utf8_trim_whitespace(pa.array(["x" + c for c in chars])).to_pylist()
+    leading = [c for c, v in zip(chars, front, strict=True) if v != c + "x"]
+    trailing = [c for c, v in zip(chars, back, strict=True) if v != "x" + c]
+    assert " " in leading and "\u3000" in trailing  # the kernel does trim these
+    assert all(_FIRST[c.encode()[0]] for c in leading)
+    assert all(_LAST[c.encode()[-1]] for c in trailing)

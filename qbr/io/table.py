@@ -150,9 +150,9 @@ class RawTable:
 
 def trimmed(col: pa.Array) -> pa.Array:
     """``pc.utf8_trim_whitespace(col)``, without copying a column that has nothing to
-    trim: when no value starts or ends with a byte below ``!`` or above ASCII (every
-    whitespace character, ASCII or not, begins and ends so), the column is returned as
-    it is. Most export columns are clean; trimming copies every string."""
+    trim: when no value starts or ends with a byte that a whitespace character can begin
+    or end with (:data:`_FIRST`, :data:`_LAST`), the column is returned as it is. Most
+    export columns are clean; trimming copies every string."""
     if isinstance(col, pa.ChunkedArray) or col.type != pa.string() or col.null_count:
         return pc.utf8_trim_whitespace(col)
     n = len(col)
@@ -165,14 +165,23 @@ def trimmed(col: pa.Array) -> pa.Array:
         return col
     # An empty value's "first" and "last" bytes are its neighbours' (clamped into the
     # buffer): they can only send the column to the exact trim, never skip it, and no
-    # mask of the filled values is built (five million ids: a third of the time).
-    first = raw[np.minimum(offsets[:-1], raw.size - 1)]
-    last = raw[np.maximum(offsets[1:] - 1, 0)]
-    # b - 0x21 as a byte is at most 0x5D exactly when 0x21 <= b <= 0x7E.
-    if bool(np.any(first - np.uint8(0x21) > 0x5D)) or \
-            bool(np.any(last - np.uint8(0x21) > 0x5D)):
+    # mask of the filled values is built (five million ids: a third of the time). One
+    # clipped gather and one table lookup per end: half the CPU of clamping and comparing.
+    if bool(_FIRST[raw.take(offsets[:-1], mode="clip")].any()) or \
+            bool(_LAST[raw.take(offsets[1:] - 1, mode="clip")].any()):
         return pc.utf8_trim_whitespace(col)
     return col
+
+
+#: The bytes a character that ``utf8_trim_whitespace`` trims can begin and end with in
+#: UTF-8 (:func:`trimmed`): ASCII below ``!`` and DEL; beyond ASCII, the lead and the
+#: last byte of U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F,
+#: U+3000, and for safety U+FEFF (a test checks every code point). "„Büro“" (E2 80 9E
+#: ... E2 80 9C) needs no trim.
+_FIRST = np.zeros(256, dtype=bool)
+_FIRST[[*range(0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
+_LAST = np.zeros(256, dtype=bool)
+_LAST[[*range(0x21), 0x7F, *range(0x80, 0x8B), 0x9F, 0xA0, 0xA8, 0xA9, 0xAF, 0xBF]] = True
 
 
 def build_table(file: str, grid: Grid, columns: Mapping[str, str],
