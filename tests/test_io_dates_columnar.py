@@ -27,8 +27,16 @@ def _scalar(values: list[str], formats: list[str], zone: ZoneInfo
         except CellError:
             out.append(("bad", ""))
             continue
-        out.append((str(np.datetime64(value.astimezone(UTC).replace(tzinfo=None), "ns")),
-                    note))
+        try:
+            utc = value.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            utc = None
+        # The columns hold years 1678-2261 only (datetime64[ns]); outside, the columnar
+        # reader says bad-date (never a wrapped instant): so does the reference here.
+        if utc is None or not 1678 <= utc.year <= 2261:
+            out.append(("bad", ""))
+            continue
+        out.append((str(np.datetime64(utc, "ns")), note))
     return out
 
 
