@@ -88,3 +88,31 @@ def test_event_columns_gathered_on_two_threads_are_the_same(
     assert list(zip(threaded["ticket_id"], threaded["status"], threaded["source_row"],
                     strict=True)) == [("1", "running", 3), ("1", "closed", 5),
                                       ("5", "closed", 4), ("5", "running", 2)]
+
+
+def test_an_error_while_dates_parse_ahead_is_the_one_thread_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter raises (a status value missing from values.status) while the date
+    columns are still parsing on their two threads: the same error as on one thread,
+    and the pool is ended (no thread left behind)."""
+    import threading
+
+    from qbr.errors import InputError
+
+    write(tmp_path, "t.csv", "Ticket,Company,Priority,Created,Updated,Status\n"
+                             "1,ACME GmbH,P1,2025-07-01 10:00,2025-07-02 09:00,Parked\n")
+    columns = {"ticket_id": "Ticket", "client": "Company", "priority": "Priority",
+               "created_at": "Created", "updated_at": "Updated", "status": "Status"}
+    cfg = make_config(tmp_path, {"t": source("t.csv", columns=columns)})
+
+    def message() -> str:
+        with pytest.raises(InputError) as caught:
+            load_dataset(cfg)
+        return str(caught.value)
+
+    alone = message()
+    before = threading.active_count()
+    monkeypatch.setattr(prefetch, "PARALLEL_ROWS", 0)
+    assert message() == alone
+    assert "Parked" in alone
+    assert threading.active_count() == before
