@@ -1,8 +1,10 @@
 """Text columns of the event frame (:func:`qbr.linking.status_events`), gathered in event
-order as large strings (the storage of pandas' ``str`` columns, which to_pandas then
-keeps as it is): few-valued columns through their dictionaries, and a column holding one
-value (one system, one file) built from that value's bytes instead of a gather of
-millions of strings.
+order. The few-valued columns (system, status, priority, source file) stay codes: a
+dictionary array (a pandas categorical, which the engine reads like text,
+tests/test_engine_string_dtypes.py) with only the values used, so five million events
+hold one byte each instead of a copy of the string. The ticket id is a large string (the
+storage of pandas' ``str`` columns, which to_pandas then keeps as it is); a column holding
+one value can be built from that value's bytes instead of a gather of millions of strings.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pyarrow.compute as pc
 
 from qbr.arrowflat import flat
 
-__all__ = ["decoded", "encoded", "large", "repeated_text"]
+__all__ = ["categorical", "decoded", "encoded", "large", "repeated_text"]
 
 
 def encoded(frames: list[pd.DataFrame], keeps: list[np.ndarray],
@@ -40,6 +42,24 @@ def decoded(encoded: pa.DictionaryArray, take: pa.Array) -> pa.Array:
     codes = encoded.indices.take(take)
     return repeated_text(encoded.dictionary, codes) \
         if len(encoded.dictionary) == 1 else large(encoded.dictionary).take(codes)
+
+
+def categorical(encoded: pa.DictionaryArray, order: np.ndarray) -> pa.DictionaryArray:
+    """``encoded`` in the order ``order`` (row positions), as a dictionary array holding
+    only the values used (in dictionary order; a missing value stays missing), with the
+    narrowest integer codes: the categorical the event frame keeps."""
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)[order]
+    size = len(encoded.dictionary)
+    # One slot per value plus one for "missing" (code -1 → slot 0).
+    used = np.flatnonzero(np.bincount(codes + 1, minlength=size + 1)[1:])
+    kind = np.int8 if used.size <= np.iinfo(np.int8).max else np.int32
+    place = np.full(size + 1, -1, dtype=kind)
+    place[used + 1] = np.arange(used.size, dtype=kind)
+    picked = place[codes + 1]
+    missing = picked < 0
+    indices = pa.array(picked, mask=missing) if bool(missing.any()) else pa.array(picked)
+    values = encoded.dictionary.take(pa.array(used, pa.int64())).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(indices, values)
 
 
 def large(text: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -6,10 +6,8 @@ accepted events assembled in (system, ticket_id, at) order. Everything column-wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,7 +17,7 @@ import pyarrow.compute as pc
 from qbr.adapter import Rejection
 from qbr.arrowflat import flat
 from qbr.dataset import SourceRows
-from qbr.event_text import decoded, encoded, large, repeated_text
+from qbr.event_text import categorical, encoded, large
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
 from qbr.numbered_ids import index_numbered, numbered_codes
 from qbr.supersede import repeats, settle
@@ -47,8 +45,9 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
 
     Built straight from the linked frames (no intermediate frame): an event's ``_rank`` is
     its ticket's row in ``ranked`` (the winners' keys in (system, ticket_id) order), so
-    ``system`` and ``ticket_id`` are taken from there; the other text columns (few
-    distinct values) are reordered through their dictionaries."""
+    ``system`` and ``ticket_id`` are taken from there. ``system``, ``status``,
+    ``priority`` and ``source_file`` (few distinct values) stay categoricals
+    (:func:`qbr.event_text.categorical`): codes reordered, no string copied per event."""
     frames = [r.frame for r in results
               if r.source.kind == "status" and r.frame is not None and len(r.frame)]
     keeps = [f["_client"].notna().to_numpy() for f in frames]
@@ -66,30 +65,29 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
     at = joined("at", "datetime64[ns]").view(np.int64)
     rank = joined("_rank", "int64")
     order = sorted_by(rank, at)
-    take = pa.array(order)
-    where = pa.array(rank[order])
-    texts = {name: encoded(frames, keeps, name)
-             for name in ("status", "priority", "source_file")}
-    # Large strings, the storage of pandas' ``str`` columns: to_pandas converts nothing.
-    # Each column is a gather of millions of values by Arrow, which releases the GIL:
-    # two at a time for a large history.
-    jobs: dict[str, Callable[[], pa.Array]] = {
-        "ticket_id": lambda: large(ranked.column("ticket_id")).take(where),
-        "system": lambda: repeated_text(flat(ranked.column("system")), where),
-        **{name: partial(decoded, column, take) for name, column in texts.items()}}
-    with ThreadPoolExecutor(2) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
-        done = {name: job() if pool is None else pool.submit(job)
-                for name, job in jobs.items()}
+    where = rank[order]
+    # The ticket id is the one gather of millions of strings (Arrow, which releases the
+    # GIL): on a second thread for a large history while the codes are gathered here.
+
+    def ids() -> pa.Array:
+        return large(ranked.column("ticket_id")).take(pa.array(where))
+
+    with ThreadPoolExecutor(1) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
+        pending = None if pool is None else pool.submit(ids)
         columns: dict[str, pa.Array] = {
-            name: value if pool is None else value.result() for name, value in done.items()}
-    columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
-    columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+            name: categorical(encoded(frames, keeps, name), order)
+            for name in ("status", "priority", "source_file")}
+        columns["system"] = categorical(
+            flat(ranked.column("system")).dictionary_encode(), where)
+        columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
+        columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+        columns["ticket_id"] = ids() if pending is None else pending.result()
     events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
         .to_pandas()
     return events
 
 
-#: Accepted events from which the event frame's columns are gathered on two threads.
+#: Accepted events from which the ticket ids are gathered on a second thread.
 _PARALLEL_EVENTS = 100_000
 
 
