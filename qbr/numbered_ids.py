@@ -58,15 +58,16 @@ def look_up(values: pa.Array, table: NumberTable) -> pa.Array:
 
 
 def places(values: pa.Array, table: NumberTable) -> np.ndarray:
-    """:func:`look_up` as int32 numbers, -1 where the value is unknown."""
-    number, ok = _numbers(values, *table.scheme)
-    number -= table.low
-    ok &= (number >= 0) & (number < table.places.size)
-    if bool(ok.all()):
-        where: np.ndarray = table.places[number]
-        return where
-    where = np.full(len(values), -1, dtype=np.int32)
-    where[ok] = table.places[number[ok]]
+    """:func:`look_up` as int32 numbers, -1 where the value is unknown. Worked block by
+    block (:data:`_BLOCK` ids), so each block's numbers are checked and looked up while
+    they are still in the processor's cache."""
+    where = np.empty(len(values), dtype=np.int32)
+    size = table.places.size
+    for low in range(0, len(values), _BLOCK):
+        number, ok = _numbers(values.slice(low, _BLOCK), *table.scheme)
+        number -= table.low
+        ok &= (number >= 0) & (number < size)
+        where[low:low + number.size] = np.where(ok, table.places[np.where(ok, number, 0)], -1)
     return where
 
 
@@ -114,12 +115,25 @@ def _numbers(text: pa.Array, first: np.ndarray, varying: np.ndarray
     else:
         grid = np.zeros((n, width), dtype=np.uint8)
         grid[ok] = data[offsets[:-1][ok, None] + np.arange(width)]
-    ok &= np.all(grid[:, ~varying] == first[~varying], axis=1)
-    for j in np.flatnonzero(varying).tolist():
-        digit = grid[:, j] - np.uint8(48)
-        ok &= digit < 10
-        number = number * 10 + digit
+    fixed, digits = np.flatnonzero(~varying), np.flatnonzero(varying).tolist()
+    # Worked in blocks that stay in the processor's cache: one pass over memory instead
+    # of three per digit (five million ids of seven digits). Each block's ``good`` and
+    # ``count`` are views of ``ok`` and ``number``.
+    for low in range(0, n, _BLOCK):
+        block = grid[low:low + _BLOCK]
+        good, count = ok[low:low + _BLOCK], number[low:low + _BLOCK]
+        if fixed.size:
+            good &= np.all(block[:, fixed] == first[fixed], axis=1)
+        for j in digits:
+            digit = block[:, j] - np.uint8(48)
+            good &= digit < 10
+            count *= 10
+            count += digit
     return number, ok
+
+
+#: Rows per block of :func:`_numbers` (a block's numbers and bytes fit a core's cache).
+_BLOCK = 1 << 15
 
 
 def numbered_codes(ids: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
