@@ -124,17 +124,21 @@ def _read_source(config: Config, source: Source, file: str,
     if source.kind in ("tickets", "status"):
         interpret_columns = interpret_tickets if source.kind == "tickets" else interpret_status
         col = interpret_columns(config, source, table)
-        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+        read = len(table)
+        # The file's text columns (the frame holds its own copies) are freed before the
+        # de-duplication, not after: the other file may be at its peak on the other thread.
+        del table
+        result = SourceRows(source=source, file=file, labels=labels, read=read,
                             valid=[], rejections=col.rejections,
                             warnings=notes + col.warnings, frame=col.frame)
-    else:
-        rows = interpret(config, source, table,
-                         monitor_index(config) if monitors is None else monitors)
-        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
-                            valid=rows.valid, rejections=rows.rejections,
-                            warnings=notes + rows.warnings)
-    if source.kind == "tickets":
-        dedup_tickets([result])
+        if source.kind == "tickets":
+            dedup_tickets([result])
+        return result
+    rows = interpret(config, source, table,
+                     monitor_index(config) if monitors is None else monitors)
+    result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+                        valid=rows.valid, rejections=rows.rejections,
+                        warnings=notes + rows.warnings)
     if source.kind == "monitors":
         _merge_monitors(config, [result], monitor_index(config))
     if source.kind == "outages":  # an outage list that is really a state log (qbr.logs)
