@@ -1,8 +1,10 @@
 """Text columns of the event frame (:func:`qbr.linking.status_events`), gathered in event
-order as large strings (the storage of pandas' ``str`` columns, which to_pandas then
-keeps as it is): few-valued columns through their dictionaries, and a column holding one
-value (one system, one file) built from that value's bytes instead of a gather of
-millions of strings.
+order. The few-valued columns (system, status, priority, source file) stay codes: a
+dictionary array (a pandas categorical, which the engine reads like text,
+tests/test_engine_string_dtypes.py) with only the values used, so five million events
+hold one byte each instead of a copy of the string. The ticket id is a large string (the
+storage of pandas' ``str`` columns, which to_pandas then keeps as it is); a column holding
+one value can be built from that value's bytes instead of a gather of millions of strings.
 """
 
 from __future__ import annotations
@@ -14,32 +16,58 @@ import pyarrow.compute as pc
 
 from qbr.arrowflat import flat
 
-__all__ = ["decoded", "encoded", "large", "repeated_text"]
+__all__ = ["categorical", "coded", "large", "repeated_text"]
 
 
-def encoded(frames: list[pd.DataFrame], keeps: list[np.ndarray],
-             name: str) -> pa.DictionaryArray:
-    """The kept rows' ``name`` (categorical text, :mod:`qbr.adapt_columns`) of every
-    status frame, as one dictionary array with int32 codes."""
-    chunks = []
+def coded(frames: list[pd.DataFrame], keeps: list[np.ndarray],
+          name: str) -> tuple[np.ndarray, list[str]]:
+    """The kept rows' ``name`` of every status frame as integer codes (-1: missing) into
+    one list of values. The frames hold categoricals (:mod:`qbr.adapt_columns`), whose
+    codes are read where pandas keeps them (one byte a row); another dtype is factorised."""
+    values: dict[str, int] = {}
+    parts = []
     for f, keep in zip(frames, keeps, strict=True):
-        codes = flat(pa.array(f[name]))  # categorical (qbr.adapt_columns): codes
-        if not pa.types.is_dictionary(codes.type):
-            codes = codes.cast(pa.string()).dictionary_encode()
-        else:  # pandas may give int8 codes and, for an all-null column, null values
-            codes = pa.DictionaryArray.from_arrays(codes.indices.cast(pa.int32()),
-                                                   codes.dictionary.cast(pa.string()))
-        chunks.append(codes if keep.all() else codes.filter(pa.array(keep)))
-    encoded: pa.DictionaryArray = chunks[0] if len(chunks) == 1 else \
-        pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
-    return encoded
+        column = f[name]
+        cat = column.array if isinstance(column.dtype, pd.CategoricalDtype) else \
+            pd.Categorical(column)
+        codes: np.ndarray = np.asarray(cat.codes)
+        codes = codes if keep.all() else codes[keep]
+        mine = [values.setdefault(str(v), len(values)) for v in cat.categories]
+        if mine != list(range(len(mine))):  # a later frame: its values renumbered
+            codes = np.array([*mine, -1], dtype=np.int32)[codes]
+        parts.append(codes)
+    if len(parts) > 1:
+        parts = [np.concatenate([p.astype(np.int32) for p in parts])]
+    return parts[0], list(values)
 
 
-def decoded(encoded: pa.DictionaryArray, take: pa.Array) -> pa.Array:
-    """``encoded`` in the order ``take``, as large strings."""
-    codes = encoded.indices.take(take)
-    return repeated_text(encoded.dictionary, codes) \
-        if len(encoded.dictionary) == 1 else large(encoded.dictionary).take(codes)
+def categorical(codes: np.ndarray, values: list[str], order: np.ndarray
+                ) -> pa.DictionaryArray:
+    """``codes`` (into ``values``; -1: missing) in the order ``order`` (row positions),
+    as a dictionary array holding only the values used (in their order; a missing value
+    stays missing) with one-byte codes where they fit: the categorical the event frame
+    keeps."""
+    picked = codes[order]
+    # Counted as unsigned integers: code -1 lands in the last slot, the missing one.
+    width = np.dtype(picked.dtype).itemsize
+    if width <= 2:
+        counts = np.bincount(picked.view(f"u{width}"))
+        slots = 1 << (8 * width)
+    else:
+        picked = picked.astype(np.int64)
+        counts = np.bincount(picked % (len(values) + 1))
+        slots = len(values) + 1
+    counts = np.pad(counts, (0, slots - counts.size))
+    used = np.flatnonzero(counts[:len(values)])
+    missing = bool(counts[-1])
+    kind = np.int8 if used.size <= np.iinfo(np.int8).max else np.int32
+    if used.size != len(values) or picked.dtype != kind:
+        place = np.full(len(values) + 1, -1, dtype=kind)  # place[-1]: missing stays -1
+        place[used] = np.arange(used.size, dtype=kind)
+        picked = place[picked]
+    indices = pa.array(picked, mask=picked < 0) if missing else pa.array(picked)
+    return pa.DictionaryArray.from_arrays(
+        indices, pa.array([values[i] for i in used.tolist()], pa.string()))
 
 
 def large(text: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -19,7 +19,10 @@ Schema (column → dtype). Every instant is ``datetime64[ns, UTC]`` with ``NaT``
   de-duplication), only accepted tickets of configured clients.
 - ``status_events``: ``system``, ``ticket_id``, ``at``, ``status`` (canonical),
   ``priority`` (tier key in force from ``at``, ``None`` when the history carries none;
-  SPEC §3a priority changes), ``source_file``, ``source_row``. Sorted by
+  SPEC §3a priority changes), ``source_file``, ``source_row``; ingest hands ``system``,
+  ``status``, ``priority`` and ``source_file`` over as categoricals holding only the
+  values used (:func:`qbr.linking.status_events`; the engine reads any text dtype,
+  tests/test_engine_string_dtypes.py). Sorted by
   (``system``, ``ticket_id``, ``at``) with a *stable* sort, so events with equal ``at``
   keep export order and the later row wins (SPEC §2).
 - ``outages``: ``monitor``, ``client``, ``start``, ``end`` (NaT = still down), ``reason``,

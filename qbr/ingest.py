@@ -49,7 +49,14 @@ from qbr.frames import (
     outages_frame,
 )
 from qbr.io import mojibake, read_table
-from qbr.linking import accepted_frame, dedup_tickets, link_status, status_events
+from qbr.linking import (
+    TicketKeys,
+    accepted_frame,
+    dedup_tickets,
+    link_status,
+    status_events,
+    ticket_keys,
+)
 from qbr.logs.dispatch import LOG_KINDS, fold_into, read_log
 from qbr.logs.sniff import outage_list_warnings, refuse_json
 from qbr.model import Maintenance, Monitor, Outage
@@ -117,17 +124,21 @@ def _read_source(config: Config, source: Source, file: str,
     if source.kind in ("tickets", "status"):
         interpret_columns = interpret_tickets if source.kind == "tickets" else interpret_status
         col = interpret_columns(config, source, table)
-        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+        read = len(table)
+        # The file's text columns (the frame holds its own copies) are freed before the
+        # de-duplication, not after: the other file may be at its peak on the other thread.
+        del table
+        result = SourceRows(source=source, file=file, labels=labels, read=read,
                             valid=[], rejections=col.rejections,
                             warnings=notes + col.warnings, frame=col.frame)
-    else:
-        rows = interpret(config, source, table,
-                         monitor_index(config) if monitors is None else monitors)
-        result = SourceRows(source=source, file=file, labels=labels, read=len(table),
-                            valid=rows.valid, rejections=rows.rejections,
-                            warnings=notes + rows.warnings)
-    if source.kind == "tickets":
-        dedup_tickets([result])
+        if source.kind == "tickets":
+            dedup_tickets([result])
+        return result
+    rows = interpret(config, source, table,
+                     monitor_index(config) if monitors is None else monitors)
+    result = SourceRows(source=source, file=file, labels=labels, read=len(table),
+                        valid=rows.valid, rejections=rows.rejections,
+                        warnings=notes + rows.warnings)
     if source.kind == "monitors":
         _merge_monitors(config, [result], monitor_index(config))
     if source.kind == "outages":  # an outage list that is really a state log (qbr.logs)
@@ -155,12 +166,12 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
     monitors = _merge_monitors(config, [first[i] for i in sorted(first)], index)
     key = _dataset_key(config) if use_cache else None
     hit = cache.load_assembled(key) if key is not None else None
-    results = _read_all(config, first, index, use_cache, hit is not None)
+    results, prepared = _read_all(config, first, index, use_cache, hit is not None)
     if hit is not None:
         tickets, events, parts = hit
         return _finish(results, monitors, tickets, events, parts)
     read = [r for r in results if r is not None]
-    tickets, events = _columnar(read)
+    tickets, events = _columnar(read, prepared)
     dataset = _finish(results, monitors, tickets, events, {})
     if key is not None:
         cache.store_assembled(key, tickets, events, {
@@ -171,7 +182,8 @@ def load_dataset(config: Config, use_cache: bool = False) -> Dataset:
 
 
 def _read_all(config: Config, first: Mapping[int, SourceRows], index: MonitorIndex,
-              use_cache: bool, assembled: bool) -> list[SourceRows | None]:
+              use_cache: bool, assembled: bool
+              ) -> tuple[list[SourceRows | None], TicketKeys | None]:
     """Every source read, in config order (``first``: the monitors sources, already read;
     ``None`` for a ticket or status source when the assembled part came from the cache).
 
@@ -180,7 +192,12 @@ def _read_all(config: Config, first: Mapping[int, SourceRows], index: MonitorInd
     on two threads, so one file's parse overlaps the other's (a million tickets beside
     five million status rows). Results, warnings and rejections keep config order, and
     when several sources fail the first one in config order is the error raised, as in a
-    reading one after another."""
+    reading one after another.
+
+    The lone ticket source's :class:`~qbr.linking.TicketKeys` (its order and id lookup,
+    which need the tickets alone) are built on its thread as soon as it is read: a
+    million tickets are read well before five million status rows, so that work leaves
+    the serial linking after the read."""
     columnar = [i for i, s in enumerate(config.sources)
                 if i not in first and s.kind in _COLUMNAR and not assembled]
     pending: dict[int, Future[SourceRows]] = {}
@@ -188,10 +205,21 @@ def _read_all(config: Config, first: Mapping[int, SourceRows], index: MonitorInd
     # may share a folder).
     paths = {config.sources[i].path for i in columnar}
     threaded = len(columnar) > 1 and len(paths) == len(columnar)
+    tickets = [i for i, s in enumerate(config.sources) if s.kind == "tickets"]
+    systems = list(dict.fromkeys(s.system for s in config.sources if s.kind == "status"))
+    prepared: list[TicketKeys] = []
+
+    def read(i: int) -> SourceRows:
+        result = read_source(config, config.sources[i], index, use_cache)
+        if tickets == [i] and systems:
+            # The one ticket source, de-duplicated within itself: its winners are the
+            # cross-file winners (qbr.linking.dedup_tickets).
+            prepared.append(ticket_keys(dedup_tickets([result]), systems))
+        return result
+
     with ThreadPoolExecutor(2) if threaded else nullcontext() as pool:
         if pool is not None:
-            pending = {i: pool.submit(read_source, config, config.sources[i], index,
-                                      use_cache) for i in columnar}
+            pending = {i: pool.submit(read, i) for i in columnar}
         results: list[SourceRows | None] = []
         for i, source in enumerate(config.sources):
             if i in first:
@@ -202,7 +230,7 @@ def _read_all(config: Config, first: Mapping[int, SourceRows], index: MonitorInd
                 results.append(None)
             else:
                 results.append(read_source(config, source, index, use_cache))
-    return results
+    return results, prepared[0] if prepared else None
 
 
 def _dataset_key(config: Config) -> str | None:
@@ -232,11 +260,20 @@ def assemble(results: list[SourceRows], monitors: tuple[Monitor, ...]) -> Datase
     return _finish(list(results), monitors, tickets, events, {})
 
 
-def _columnar(results: list[SourceRows]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ticket-and-status part (what the parse cache stores as a whole)."""
+def _columnar(results: list[SourceRows], prepared: TicketKeys | None = None
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ticket-and-status part (what the parse cache stores as a whole). ``prepared``:
+    the linking keys of the one ticket source, built while the status was being read.
+
+    The accepted tickets' frame (a take of a million rows, mostly Arrow and numpy work
+    that releases the GIL) is built on a second thread while the status events are
+    linked and sorted: the two only read the ticket frame."""
     winners = dedup_tickets(results)
-    ranked = link_status(results, winners)
-    return accepted_frame(results, "tickets", TICKET_COLUMNS), status_events(results, ranked)
+    with ThreadPoolExecutor(1) as pool:
+        accepted = pool.submit(accepted_frame, results, "tickets", TICKET_COLUMNS)
+        ranked = link_status(results, winners, prepared)
+        events = status_events(results, ranked)
+        return accepted.result(), events
 
 
 def _finish(results: list[SourceRows | None], monitors: tuple[Monitor, ...],

@@ -6,10 +6,10 @@ accepted events assembled in (system, ticket_id, at) order. Everything column-wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from functools import partial
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,13 +19,14 @@ import pyarrow.compute as pc
 from qbr.adapter import Rejection
 from qbr.arrowflat import flat
 from qbr.dataset import SourceRows
-from qbr.event_text import decoded, encoded, large, repeated_text
+from qbr.event_text import categorical, coded, large
 from qbr.frames import EVENT_COLUMNS, TICKET_COLUMNS, empty_frame
-from qbr.numbered_ids import index_numbered, numbered_codes
+from qbr.numbered_ids import NumberTable, index_numbered, number_table, numbered_codes, places
 from qbr.supersede import repeats, settle
 from qbr.valuesort import by_sorted_values, coarsest_unit
 
-__all__ = ["accepted_frame", "dedup_tickets", "link_status", "sorted_by", "status_events"]
+__all__ = ["TicketKeys", "accepted_frame", "dedup_tickets", "link_status", "sorted_by",
+           "status_events", "ticket_keys"]
 
 
 def accepted_frame(results: list[SourceRows], kind: str,
@@ -47,8 +48,9 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
 
     Built straight from the linked frames (no intermediate frame): an event's ``_rank`` is
     its ticket's row in ``ranked`` (the winners' keys in (system, ticket_id) order), so
-    ``system`` and ``ticket_id`` are taken from there; the other text columns (few
-    distinct values) are reordered through their dictionaries."""
+    ``ticket_id`` is taken from there. ``system``, ``status``,
+    ``priority`` and ``source_file`` (few distinct values) stay categoricals
+    (:func:`qbr.event_text.categorical`): codes reordered, no string copied per event."""
     frames = [r.frame for r in results
               if r.source.kind == "status" and r.frame is not None and len(r.frame)]
     keeps = [f["_client"].notna().to_numpy() for f in frames]
@@ -64,32 +66,30 @@ def status_events(results: list[SourceRows], ranked: pa.Table) -> pd.DataFrame:
         return picked[0] if len(picked) == 1 else np.concatenate(picked)
 
     at = joined("at", "datetime64[ns]").view(np.int64)
-    rank = joined("_rank", "int64")
+    rank = joined("_rank", "int32").astype(np.int64)
     order = sorted_by(rank, at)
-    take = pa.array(order)
-    where = pa.array(rank[order])
-    texts = {name: encoded(frames, keeps, name)
-             for name in ("status", "priority", "source_file")}
-    # Large strings, the storage of pandas' ``str`` columns: to_pandas converts nothing.
-    # Each column is a gather of millions of values by Arrow, which releases the GIL:
-    # two at a time for a large history.
-    jobs: dict[str, Callable[[], pa.Array]] = {
-        "ticket_id": lambda: large(ranked.column("ticket_id")).take(where),
-        "system": lambda: repeated_text(flat(ranked.column("system")), where),
-        **{name: partial(decoded, column, take) for name, column in texts.items()}}
-    with ThreadPoolExecutor(2) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
-        done = {name: job() if pool is None else pool.submit(job)
-                for name, job in jobs.items()}
+    where = rank[order]
+    # The ticket id is the one gather of millions of strings (Arrow, which releases the
+    # GIL): on a second thread for a large history while the codes are gathered here.
+
+    def ids() -> pa.Array:
+        return large(ranked.column("ticket_id")).take(pa.array(where))
+
+    with ThreadPoolExecutor(1) if total >= _PARALLEL_EVENTS else nullcontext() as pool:
+        pending = None if pool is None else pool.submit(ids)
+        # An event's system is its source's (it links only to tickets of that system).
         columns: dict[str, pa.Array] = {
-            name: value if pool is None else value.result() for name, value in done.items()}
-    columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
-    columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+            name: categorical(*coded(frames, keeps, name), order)
+            for name in ("system", "status", "priority", "source_file")}
+        columns["at"] = pa.array(at[order]).view(pa.timestamp("ns", tz="UTC"))
+        columns["source_row"] = pa.array(joined("source_row", "int64")[order])
+        columns["ticket_id"] = ids() if pending is None else pending.result()
     events: pd.DataFrame = pa.table({name: columns[name] for name in EVENT_COLUMNS}) \
         .to_pandas()
     return events
 
 
-#: Accepted events from which the event frame's columns are gathered on two threads.
+#: Accepted events from which the ticket ids are gathered on a second thread.
 _PARALLEL_EVENTS = 100_000
 
 
@@ -190,50 +190,116 @@ def _repeated_keys(tickets: list[SourceRows]) -> list[np.ndarray]:
     return [repeated[bounds[i]:bounds[i + 1]] for i in range(len(tickets))]
 
 
-def link_status(results: list[SourceRows], winners: pd.DataFrame) -> pa.Table:
-    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
-    Looked up by ticket id among the winners of the source's system (Arrow hash join).
-    Each kept event gets ``_rank``, its ticket's place in (system, ticket_id) order;
-    returns the winners' (system, ticket_id) in that order (no rows when there is no
-    status source: nothing is ranked)."""
-    if not any(r.source.kind == "status" for r in results):
-        return pa.table({"system": pa.array([], pa.string()),
-                         "ticket_id": pa.array([], pa.string())})
+@dataclass(frozen=True)
+class TicketKeys:
+    """The winning tickets (:func:`dedup_tickets`) prepared for linking: their keys and
+    (system, ticket_id) order, each one's client and (unassigned) company name as codes,
+    and per system with a status history its rows and ids with their number table
+    (:mod:`qbr.numbered_ids`). It depends on the tickets alone, so :mod:`qbr.ingest`
+    builds it on the tickets' reading thread while a long status history is still being
+    read; an event then takes its ticket's codes with one gather each."""
+
+    keys: pa.Table  # system, ticket_id (Arrow strings), in the winners' order
+    order: np.ndarray  # the winners' rows in (system, ticket_id) order
+    rank: np.ndarray  # each winner's place in that order (int32)
+    clients: np.ndarray  # code into client_values, -1: unassigned
+    client_values: pd.Index
+    names: np.ndarray  # code into name_values: the company of an unassigned ticket, else ""
+    name_values: pd.Index
+    systems: dict[str, tuple[np.ndarray, pa.Array, NumberTable | None]]
+
+
+def ticket_keys(winners: pd.DataFrame, systems: Iterable[str]) -> TicketKeys:
+    """:class:`TicketKeys` of ``winners`` (system, ticket_id, _client, _name) for the
+    status histories of ``systems``."""
     keys = pa.table({"system": pa.array(winners["system"], pa.string()),
                      "ticket_id": pa.array(winners["ticket_id"], pa.string())})
     order = _key_order(keys)
-    rank = np.empty(len(winners), dtype=np.int64)
-    rank[order] = np.arange(len(winners))
-    clients = flat(pa.array(winners["_client"], pa.string())).dictionary_encode()
-    client_codes = clients.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    client_values = pd.Index(clients.dictionary.to_pylist(), dtype=object)
-    for result in results:
-        if result.source.kind != "status":
-            continue
+    # int32 (a ticket source holds far fewer than 2**31 rows): each event gathers its
+    # ticket's rank at random, from half the memory.
+    rank = np.empty(len(winners), dtype=np.int32)
+    rank[order] = np.arange(len(winners), dtype=np.int32)
+    client = flat(pa.array(winners["_client"], pa.string()))
+    clients, client_values = _codes(client)
+    # An assigned ticket's events count under no name (FileReport counts the others').
+    names, name_values = _codes(pc.if_else(client.is_valid(), "",
+                                           pa.array(winners["_name"], pa.string())),
+                                blank="")
+    return TicketKeys(keys, order, rank, clients, client_values, names, name_values,
+                      {system: _system_ids(winners, keys, system) for system in systems})
+
+
+def _codes(text: pa.Array | pa.ChunkedArray,
+           blank: str | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Dictionary codes (-1: missing) in the narrowest integer type pandas keeps for a
+    categorical, so an event's codes are one gather with no conversion after; with
+    ``blank``, missing values are ``blank`` and ``blank`` is value 0."""
+    column = flat(text)
+    if blank is not None:
+        column = pa.concat_arrays([pa.array([blank], pa.string()),
+                                   column.cast(pa.string()).fill_null(blank)])
+    encoded = column.dictionary_encode()
+    values = encoded.dictionary.to_pylist()
+    kind = np.int8 if len(values) < 127 else np.int16 if len(values) < 32767 else np.int32
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind)
+    return codes[1:] if blank is not None else codes, pd.Index(values, dtype=object)
+
+
+def _system_ids(winners: pd.DataFrame, keys: pa.Table,
+                system: str) -> tuple[np.ndarray, pa.Array, NumberTable | None]:
+    """The winners' rows of ``system``, their ids, and the ids' number table (or None)."""
+    mine = np.flatnonzero((winners["system"] == system).to_numpy(dtype=bool))
+    ids = keys.column("ticket_id")
+    known = flat(ids if mine.size == len(winners) else ids.take(pa.array(mine)))
+    return mine, known, number_table(known)
+
+
+def link_status(results: list[SourceRows], winners: pd.DataFrame,
+                prepared: TicketKeys | None = None) -> pa.Table:
+    """A status row follows its ticket: accepted, unassigned, or ``unknown-ticket``.
+    Looked up by ticket id among the winners of the source's system (numbered ids
+    through a table by number, others through a hash join). Each kept event gets
+    ``_rank``, its ticket's place in (system, ticket_id) order, and its ticket's
+    ``_client`` and ``_name`` (categoricals); returns the winners' (system, ticket_id) in
+    that order (no rows when there is no status source: nothing is ranked).
+    ``prepared``: :func:`ticket_keys` of ``winners``, when already built."""
+    statuses = [r for r in results if r.source.kind == "status"]
+    if not statuses:
+        return pa.table({"system": pa.array([], pa.string()),
+                         "ticket_id": pa.array([], pa.string())})
+    keys = prepared if prepared is not None else \
+        ticket_keys(winners, dict.fromkeys(r.source.system for r in statuses))
+    for result in statuses:
         frame = result.valid_frame
-        mask = (winners["system"] == result.source.system).to_numpy(dtype=bool)
-        mine = np.flatnonzero(mask)
-        where = _index_in(pa.array(frame["ticket_id"], pa.string()),
-                          keys.column("ticket_id").take(pa.array(mine)))
-        found = where.is_valid().to_numpy(zero_copy_only=False)
-        missing = np.flatnonzero(~found)
-        if missing.size:
+        system = result.source.system
+        mine, known, numbered = keys.systems[system] if system in keys.systems else \
+            _system_ids(winners, keys.keys, system)
+        # Read where pandas keeps them (large strings): no copy of five million ids.
+        values = flat(pa.array(frame["ticket_id"]))
+        where = places(values, numbered) if numbered is not None else np.asarray(
+            _index_in(values.cast(pa.string()), known, numbered=False)
+            .fill_null(-1).to_numpy(zero_copy_only=False))
+        found = where >= 0
+        if not bool(found.all()):
+            missing = np.flatnonzero(~found)
             label = result.labels["ticket_id"]
             numbers = frame["source_row"].to_numpy()[missing]
-            ids = pa.array(frame["ticket_id"], pa.string()).take(pa.array(missing)).to_pylist()
+            ids = values.take(pa.array(missing)).to_pylist()
             for row, ticket in zip(numbers.tolist(), ids, strict=True):
                 result.rejections.append(Rejection(
                     result.file, row, "unknown-ticket", label,
-                    f"no ticket {ticket!r} in system {result.source.system!r}", None))
+                    f"no ticket {ticket!r} in system {system!r}", None))
             frame = frame[found].reset_index(drop=True)
-        hit = mine[where.filter(where.is_valid()).to_numpy()]
+            where = where[found]
+        hit = where if mine.size == len(keys.rank) else mine[where]
         # Categoricals built from codes: no per-event string is copied (5M events).
-        codes = client_codes[hit]
-        frame["_client"] = pd.Categorical.from_codes(codes, categories=client_values)
-        frame["_name"] = _unassigned_names(winners, hit, codes < 0)
-        frame["_rank"] = rank[hit]
+        frame["_client"] = pd.Categorical.from_codes(keys.clients[hit],
+                                                     categories=keys.client_values)
+        frame["_name"] = pd.Categorical.from_codes(keys.names[hit],
+                                                   categories=keys.name_values)
+        frame["_rank"] = keys.rank[hit]
         result.frame, result.linked = frame, True
-    return keys.take(pa.array(order))
+    return keys.keys.take(pa.array(keys.order))
 
 
 def _key_order(keys: pa.Table) -> np.ndarray:
@@ -279,14 +345,15 @@ def _words(text: pa.Array) -> list[np.ndarray] | None:
 
 
 def _index_in(values: pa.Array | pa.ChunkedArray,
-              value_set: pa.Array | pa.ChunkedArray) -> pa.Array:
+              value_set: pa.Array | pa.ChunkedArray, numbered: bool = True) -> pa.Array:
     """``pc.index_in(values, value_set=value_set)`` for ticket ids (``value_set`` unique),
     through a hash table of 64-bit integers when the ids are short (:func:`_words`):
     each id's words are mixed into one integer, and every match is then checked word by
     word, so a collision can only send the lookup back to Arrow, never pair two ids.
-    Several times faster than Arrow's string hash table for five million events."""
+    Several times faster than Arrow's string hash table for five million events.
+    ``numbered=False``: the caller knows the ids are not numbered (:mod:`qbr.numbered_ids`)."""
     values, value_set = flat(values), flat(value_set)
-    direct = index_numbered(values, value_set)
+    direct = index_numbered(values, value_set) if numbered else None
     if direct is not None:
         return direct
     wanted, known = _words(values), _words(value_set)
@@ -312,25 +379,3 @@ def _mixed(words: list[np.ndarray]) -> np.ndarray:
     for word in words[1:]:
         out = out * np.uint64(0x9E3779B97F4A7C15) + word.astype(np.uint64)
     return out
-
-
-def _unassigned_names(winners: pd.DataFrame, hit: np.ndarray,
-                      unassigned: np.ndarray) -> pd.Categorical:
-    """Each event's company name where its ticket is unassigned, else ``""``: the name
-    is read only for unassigned events (FileReport counts them by name)."""
-    codes = np.zeros(hit.size, dtype=np.int64)
-    names = [""]
-    if unassigned.any():
-        # The winners' names encoded once (a million tickets, a few hundred names), then
-        # each event's code gathered by number: no string is copied per event.
-        column = flat(pa.array(winners["_name"], pa.string()))
-        encoded = column.fill_null("").dictionary_encode()
-        picked = encoded.indices.to_numpy(zero_copy_only=False)[hit[unassigned]]
-        used = np.flatnonzero(np.bincount(picked, minlength=len(encoded.dictionary)))
-        values = encoded.dictionary.take(pa.array(used)).to_pylist()
-        names = list(dict.fromkeys(["", *values]))
-        number = {name: i for i, name in enumerate(names)}
-        place = np.zeros(len(encoded.dictionary), dtype=np.int64)
-        place[used] = [number[v] for v in values]
-        codes[unassigned] = place[picked]
-    return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))

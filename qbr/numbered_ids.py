@@ -7,10 +7,25 @@ when the ids are not so, and the caller takes the general path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["index_numbered", "numbered_codes"]
+__all__ = ["NumberTable", "index_numbered", "look_up", "number_table", "numbered_codes",
+           "places"]
+
+
+@dataclass(frozen=True)
+class NumberTable:
+    """Known numbered ids (:func:`number_table`): each one's place, indexed by its number
+    minus ``low``, -1 where no id has that number; ``scheme`` reads the numbers."""
+
+    places: np.ndarray  # int32
+    low: int
+    high: int
+    scheme: tuple[np.ndarray, np.ndarray]
 
 
 def index_numbered(values: pa.Array, value_set: pa.Array) -> pa.Array | None:
@@ -18,19 +33,42 @@ def index_numbered(values: pa.Array, value_set: pa.Array) -> pa.Array | None:
     ``INC0012345``) whose numbers are dense (span at most 8x the count plus 1,024): a
     lookup table indexed by number instead of a hash table, so five million events cost
     one pass over their bytes and one gather. None when the ids are not so (or repeat)."""
+    table = number_table(value_set)
+    return None if table is None else look_up(values, table)
+
+
+def number_table(value_set: pa.Array) -> NumberTable | None:
+    """The table :func:`look_up` reads, built once per set of known ids (the tickets of
+    one system); None when the ids are not numbered and dense, or one repeats."""
     dense = _dense(value_set)
     if dense is None:
         return None
     known, low, high, scheme = dense
-    table = np.full(high - low + 1, -1, dtype=np.int32)
-    table[known - low] = np.arange(len(known), dtype=np.int32)
-    if int(np.count_nonzero(table >= 0)) != len(known):
+    places = np.full(high - low + 1, -1, dtype=np.int32)
+    places[known - low] = np.arange(len(known), dtype=np.int32)
+    if int(np.count_nonzero(places >= 0)) != len(known):
         return None  # a repeated id: Arrow's answer (the first place) decides
-    number, ok = _numbers(values, *scheme)
-    ok &= (number >= low) & (number <= high)
-    where = np.full(len(values), -1, dtype=np.int32)
-    where[ok] = table[number[ok] - low]
+    return NumberTable(places, low, high, scheme)
+
+
+def look_up(values: pa.Array, table: NumberTable) -> pa.Array:
+    """Each value's place among the known ids of ``table`` (int32), null when unknown."""
+    where = places(values, table)
     return pa.array(where, mask=where < 0)
+
+
+def places(values: pa.Array, table: NumberTable) -> np.ndarray:
+    """:func:`look_up` as int32 numbers, -1 where the value is unknown. Worked block by
+    block (:data:`_BLOCK` ids), so each block's numbers are checked and looked up while
+    they are still in the processor's cache."""
+    where = np.empty(len(values), dtype=np.int32)
+    size = table.places.size
+    for low in range(0, len(values), _BLOCK):
+        number, ok = _numbers(values.slice(low, _BLOCK), *table.scheme)
+        number -= table.low
+        ok &= (number >= 0) & (number < size)
+        where[low:low + number.size] = np.where(ok, table.places[np.where(ok, number, 0)], -1)
+    return where
 
 
 def _scheme(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
@@ -62,9 +100,12 @@ def _numbers(text: pa.Array, first: np.ndarray, varying: np.ndarray
     follows that scheme at all (same width, same fixed bytes, digits where it varies)."""
     n, width = len(text), first.size
     number = np.zeros(n, dtype=np.int64)
-    if n == 0 or text.type != pa.string():
+    if n == 0 or text.type not in (pa.string(), pa.large_string()):
         return number, np.zeros(n, dtype=bool)
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + n + 1]
+    # Large strings too (pandas' ``str`` storage): the status ids are read where they are.
+    kind: type[np.signedinteger[Any]] = np.int64 if text.type == pa.large_string() \
+        else np.int32
+    offsets = np.frombuffer(text.buffers()[1], dtype=kind)[text.offset:text.offset + n + 1]
     data = np.frombuffer(text.buffers()[2] or b"", dtype=np.uint8)
     ok = np.diff(offsets) == width
     if text.null_count:
@@ -74,12 +115,25 @@ def _numbers(text: pa.Array, first: np.ndarray, varying: np.ndarray
     else:
         grid = np.zeros((n, width), dtype=np.uint8)
         grid[ok] = data[offsets[:-1][ok, None] + np.arange(width)]
-    ok &= np.all(grid[:, ~varying] == first[~varying], axis=1)
-    for j in np.flatnonzero(varying).tolist():
-        digit = grid[:, j] - np.uint8(48)
-        ok &= digit < 10
-        number = number * 10 + digit
+    fixed, digits = np.flatnonzero(~varying), np.flatnonzero(varying).tolist()
+    # Worked in blocks that stay in the processor's cache: one pass over memory instead
+    # of three per digit (five million ids of seven digits). Each block's ``good`` and
+    # ``count`` are views of ``ok`` and ``number``.
+    for low in range(0, n, _BLOCK):
+        block = grid[low:low + _BLOCK]
+        good, count = ok[low:low + _BLOCK], number[low:low + _BLOCK]
+        if fixed.size:
+            good &= np.all(block[:, fixed] == first[fixed], axis=1)
+        for j in digits:
+            digit = block[:, j] - np.uint8(48)
+            good &= digit < 10
+            count *= 10
+            count += digit
     return number, ok
+
+
+#: Rows per block of :func:`_numbers` (a block's numbers and bytes fit a core's cache).
+_BLOCK = 1 << 15
 
 
 def numbered_codes(ids: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:

@@ -28,20 +28,48 @@ def by_sorted_values(rank: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     top = int(rank.max()) + 1
     position = np.arange(n, dtype=np.int64)
     if (top * span).bit_length() + bits <= 63:
-        key = (rank * span + (at - low) // unit) << bits | position
-        single: np.ndarray = np.sort(key) & mask
-        return single
+        # In place: one key array of five million, sorted where it is.
+        key = at - low
+        if unit != 1:
+            key //= unit
+        key += rank * span
+        key <<= bits
+        key |= position
+        key.sort()
+        key &= mask
+        return key
     if span.bit_length() + bits > 63 or top.bit_length() + bits > 63:
         return None
-    by_at = np.sort((at - low) // unit << bits | position) & mask
+    by_at = at - low
+    if unit != 1:
+        by_at //= unit
+    by_at <<= bits
+    by_at |= position
+    by_at.sort()
+    by_at &= mask
     place = np.empty(n, dtype=np.int64)
     place[by_at] = position  # each row's place in a stable order by ``at``
-    order: np.ndarray = by_at[np.sort(rank << bits | place) & mask]
+    key = rank << bits
+    key |= place
+    key.sort()
+    key &= mask
+    order: np.ndarray = by_at[key]
     return order
 
 
 def coarsest_unit(at: np.ndarray, low: int) -> int:
     """The coarsest exact unit of ``at`` (ns) counted from ``low``: whole minutes,
     seconds, milli- or microseconds (most exports: seconds), else nanoseconds."""
-    return next((u for u in (60 * 10**9, 10**9, 10**6, 10**3)
-                 if not bool(np.any((at - low) % u))), 1)
+    # A unit a few thousand spread values refute needs no pass over millions; the one
+    # that passes them is checked by a division (numpy divides int64 by a scalar several
+    # times faster than it takes a remainder).
+    sample = at[::max(1, at.size // 4096)]
+    span = at - low
+    for unit in (60 * 10**9, 10**9, 10**6, 10**3):
+        if bool(np.any((sample - low) % unit)):
+            continue
+        whole = span // unit
+        whole *= unit
+        if bool(np.array_equal(whole, span)):
+            return unit
+    return 1
