@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,8 @@ def measure(size: int, repeat: int) -> dict[str, float]:
     budget = RenderOptions(budget_seconds=api.RENDER_SECONDS,
                            budget_memory_mb=api.RENDER_MEMORY_MB)
     t_report = report_seconds(lambda: render_documents(pack, (), budget), repeat)
+    serial = replace(budget, split_workbook=False)
+    t_serial = report_seconds(lambda: render_documents(pack, (), serial), repeat)
     from weasyprint.pdf import fonts
 
     t_fonttools = best(lambda: pdf_without_harfbuzz(rendered), repeat)[0] \
@@ -171,7 +174,7 @@ def measure(size: int, repeat: int) -> dict[str, float]:
     return {"tickets": len(pack.tickets), "pack": t_pack, "html": t_html, "pdf": t_pdf,
             "xlsx": t_xlsx, "render": t_html + t_pdf + t_xlsx, "pdf_fonttools": t_fonttools,
             "gc": t_gc, "render_nogc": t_html + t_pdf - t_gc + t_xlsx,
-            "report": t_report}
+            "report": t_report, "report_serial": t_serial}
 
 
 def main() -> None:
@@ -190,14 +193,16 @@ def main() -> None:
 
     print(f"HarfBuzz subsetter: {'yes' if fonts.harfbuzz_subset is not None else 'no'}")
     print(f"{'tickets':>8} {'pack':>7} {'html':>7} {'pdf':>7} {'xlsx':>7} {'render':>7}"
-          f" {'pdf(fontTools)':>15} {'hb/ft':>6} {'gc':>6} {'render-gc':>9} {'report':>7}")
+          f" {'pdf(fontTools)':>15} {'hb/ft':>6} {'gc':>6} {'render-gc':>9}"
+          f" {'report':>7} {'serial':>7}")
     for size in (int(s) for s in args.sizes.split(",")):
         r = measure(size, args.repeat)
         ratio = r["pdf"] / r["pdf_fonttools"] if r["pdf_fonttools"] == r["pdf_fonttools"] \
             else float("nan")
         print(f"{r['tickets']:>8} {r['pack']:7.3f} {r['html']:7.3f} {r['pdf']:7.3f} "
               f"{r['xlsx']:7.3f} {r['render']:7.3f} {r['pdf_fonttools']:15.3f} {ratio:6.2f} "
-              f"{r['gc']:6.3f} {r['render_nogc']:9.3f} {r['report']:7.3f}")
+              f"{r['gc']:6.3f} {r['render_nogc']:9.3f} {r['report']:7.3f} "
+              f"{r['report_serial']:7.3f}")
 
 
 if __name__ == "__main__":
