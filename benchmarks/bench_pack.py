@@ -137,18 +137,24 @@ def pdf_without_harfbuzz(rendered: Any) -> bytes:
         fonts.harfbuzz_subset = saved
 
 
-def report_seconds(fn: Callable[[], Any], repeat: int) -> float:
-    """The fastest of ``repeat`` runs of ``fn`` (seconds): wall clock, or with ``--cpu``
-    the CPU seconds of this process and of the children it waited for."""
-    if CLOCK is time.perf_counter:
-        return best(fn, repeat)[0]
-    times = []
+def report_seconds(fns: list[Callable[[], Any]], repeat: int) -> list[float]:
+    """The fastest of ``repeat`` runs of each of ``fns`` (seconds), the functions taking
+    turns so that each sees the same machine (load changes from second to second on a
+    shared one): wall clock, or with ``--cpu`` the CPU seconds of this process and of the
+    children it waited for (``os.times``)."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        t0 = os.times()
-        fn()
-        t1 = os.times()
-        times.append(sum(t1[:4]) - sum(t0[:4]))
-    return min(times)
+        for fn, spent in zip(fns, times, strict=True):
+            if CLOCK is time.perf_counter:
+                t0 = time.perf_counter()
+                fn()
+                spent.append(time.perf_counter() - t0)
+            else:
+                c0 = os.times()
+                fn()
+                c1 = os.times()
+                spent.append(sum(c1[:4]) - sum(c0[:4]))
+    return [min(spent) for spent in times]
 
 
 def measure(size: int, repeat: int) -> dict[str, float]:
@@ -164,11 +170,11 @@ def measure(size: int, repeat: int) -> dict[str, float]:
     t_xlsx, _x = best(lambda: workbook_bytes(pack, fmt), repeat)
     budget = RenderOptions(budget_seconds=api.RENDER_SECONDS,
                            budget_memory_mb=api.RENDER_MEMORY_MB)
-    t_report = report_seconds(lambda: render_documents(pack, (), budget), repeat)
     # (Code from before the option renders serially anyway: the same call then.)
     serial = replace(budget, split_workbook=False) \
         if "split_workbook" in {f.name for f in fields(budget)} else budget
-    t_serial = report_seconds(lambda: render_documents(pack, (), serial), repeat)
+    t_report, t_serial = report_seconds([lambda: render_documents(pack, (), budget),
+                                         lambda: render_documents(pack, (), serial)], repeat)
     from weasyprint.pdf import fonts
 
     t_fonttools = best(lambda: pdf_without_harfbuzz(rendered), repeat)[0] \
