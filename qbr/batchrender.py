@@ -137,4 +137,7 @@ def _workbooks_beside(books: Sequence[Callable[[], bytes]],
         return None
     if multiprocessing.current_process().daemon and not in_budget_child():
         return None
-    return Forked(books)
+    try:
+        return Forked(books)
+    except OSError:  # fork refused (process or memory limits): write them here instead
+        return None

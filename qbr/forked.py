@@ -68,7 +68,12 @@ class Forked:
         self._taken = 0
         parent = os.getpid()
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process left (EAGAIN) or no memory for one (ENOMEM)
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns
             os.close(read)
             _run_child(steps, write, parent)

@@ -271,3 +271,13 @@ def test_a_batch_splits_only_when_its_workers_leave_a_cpu_free(
     monkeypatch.setattr(batch, "usable_cpus", lambda: cpus)
     opts = batch.worker_options(RenderOptions(), jobs, clients=10, executor=None)
     assert opts.split_workbook is split
+
+
+def test_a_refused_fork_writes_the_workbook_in_process(
+        pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    expected = render_documents(pack, (), RenderOptions(split_workbook=False))[".xlsx"]
+    monkeypatch.setattr(forked.os, "fork", refused)
+    assert render_documents(pack, (), RenderOptions())[".xlsx"] == expected
