@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -50,6 +50,7 @@ from qbr.batchprep import (
 from qbr.batchrender import BudgetExceeded, RenderOptions, TemplateFailure, render_documents
 from qbr.config import Config, load_config
 from qbr.errors import QbrError
+from qbr.forked import usable_cpus
 from qbr.ingest import source_label
 from qbr.metrics import Engine
 from qbr.quarters import Quarter, parse_as_of, parse_quarter
@@ -244,6 +245,7 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
         phases["load"] = round(time.monotonic() - clock, 3)
         opts = options or RenderOptions()
         cfg_sha = config_fingerprint(config, layers, opts)
+        opts = worker_options(opts, jobs, len(keys), executor)
         token = hashlib.sha256(f"{config_path}|{loaded.as_of}|{cfg_sha}".encode()).hexdigest()
         job_list = [Job(k, quarters[k], str(out), force, cfg_sha, token, config_path,
                         loaded.as_of.isoformat(), tuple(str(d) for d in layers), opts,
@@ -267,6 +269,18 @@ def run_batch(config: Config, quarter: str, out_dir: str | Path, *,
         }
         doc["exit_code"] = BatchRun(doc, None).exit_code
         return _write_report(out, doc)
+
+
+def worker_options(options: RenderOptions, jobs: int | None, clients: int,
+                   executor: Executor | None) -> RenderOptions:
+    """``options`` as the workers get them: the workbook is written beside the PDF
+    (``split_workbook``, :func:`qbr.batchrender._workbooks_beside`) only while the
+    local workers leave a usable CPU free (``--jobs 1`` on two cores); with as many
+    workers as CPUs, or an executor's workers filling a cluster, a workbook child would
+    only take a core from another client's render."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, clients or 1))
+    split = options.split_workbook and executor is None and workers < usable_cpus()
+    return replace(options, split_workbook=split)
 
 
 def _counts(outcomes: list[dict[str, Any]]) -> dict[str, int]:

@@ -24,6 +24,15 @@ DEFAULT_SECONDS = 300.0
 DEFAULT_MEMORY_MB = 2048
 
 
+_in_child = False
+
+
+def in_budget_child() -> bool:
+    """Whether this process is a render-budget child (a daemonic process that may still
+    fork: it renders one client and exits; :mod:`qbr.forked`)."""
+    return _in_child
+
+
 class RenderBudgetError(QbrError):
     """A client's pack took longer or needed more memory than the render budget."""
 
@@ -35,6 +44,8 @@ def _child(conn: Any, fn: Callable[[], Any], memory_mb: int | None) -> None:
     # work for nothing. The renders pause the collector anyway (qbr.gcpause);
     # here it stays off until the child exits. Reference counting still frees all
     # acyclic objects at once; what is left is a deck's cyclic garbage, a few tens of MB.
+    global _in_child
+    _in_child = True
     gc.disable()
     if memory_mb:
         import resource

@@ -363,4 +363,9 @@ def internal_workbook_bytes(pack: Pack, fmt: Formatters) -> bytes:
     for row in sorted(pack.tickets, key=lambda x: (x.created_at, x.system, x.ticket_id)):
         t.line([row.system, row.ticket_id, row.calendar, _yes_no(row.pause_measured, fmt),
                 row.source_file, row.source_row])
+    # The pack's cut-off, not the clock, as the creation time (like the client's
+    # workbook): the same pack gives the same bytes, wherever and whenever it is written.
+    wb.wb.set_properties({"author": pack.msp_name, "created": pack.as_of.replace(tzinfo=None),
+                          "title": f"{pack.client_name} · {fmt.quarter(pack.quarter)} · "
+                                   f"{_('internal')}"})
     return _save(wb, buffer)
