@@ -32,7 +32,7 @@ def read_bytes(path: Path, file: str) -> bytes:
     return data
 
 
-def decode(data: bytes, file: str, encoding: str) -> str:
+def decode(data: bytes | bytearray, file: str, encoding: str) -> str:
     """Decode strictly; an undecodable byte names its row (physical line) and offset."""
     try:
         text = data.decode(encoding)
