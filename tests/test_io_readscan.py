@@ -82,3 +82,16 @@ def test_read_bytes_messages(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(InputError, match="empty file"):
         readscan.read_scanned(empty, "e.csv", ",")
+
+
+def test_mapped_answers_as_bytes() -> None:
+    from qbr.io.mapped import Mapped
+
+    raw = "\ufeffTicket;Müller\r\n1;x\n".encode()
+    mapped = Mapped(-1, len(raw))
+    mapped.write(raw)
+    assert mapped.startswith(b"\xef\xbb\xbf") and not mapped.startswith(b"Ticket")
+    assert mapped.decode("utf-8") == raw.decode("utf-8")
+    assert b"\r" in mapped and b"\t" not in mapped
+    assert mapped[3:9] == b"Ticket" and mapped[-1] == ord("\n")
+    assert mapped.find(b"\n") == raw.find(b"\n")

@@ -35,6 +35,7 @@ from qbr.io.arrowhook import quiet_undecodable_rows
 from qbr.io.bytepos import positions
 from qbr.io.linescan import Scan as _Scan
 from qbr.io.linescan import scan as _scan
+from qbr.io.mapped import Data
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _SPLIT = 100_000  # rows from which the columns are combined on two threads
@@ -61,8 +62,6 @@ class CsvColumns:
 
 
 Records = CsvColumns | list[tuple[int, list[str]]]
-#: A file's bytes: read whole (bytes) or read in blocks into one buffer (bytearray).
-Data = bytes | bytearray
 
 
 class _Fallback(Exception):

@@ -24,6 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qbr.io.mapped import Data
+
 __all__ = ["Scan", "merged", "scan", "scan_lines"]
 
 _LF = ord("\n")
@@ -45,7 +47,7 @@ class Scan:
     leads: bool
 
 
-def scan(buf: bytes | bytearray, delimiter: str) -> Scan | None:
+def scan(buf: Data, delimiter: str) -> Scan | None:
     """The plain-lines proof and the facts the reader needs besides, in one pass over
     the bytes on two threads (two halves cut after a line break), so that no serial pass
     locates every line break: a million-row export's 1M breaks cost 0.12 s on one core.
@@ -72,7 +74,7 @@ def merged(parts: list[Scan]) -> Scan:
                 any(p.leads for p in parts))
 
 
-def scan_lines(buf: bytes | bytearray, delimiter: str, lo: int, hi: int) -> Scan:
+def scan_lines(buf: Data, delimiter: str, lo: int, hi: int) -> Scan:
     """:func:`scan`'s facts for bytes ``lo:hi`` on the calling thread, where ``lo`` starts
     a line and ``hi`` ends one (after its ``\\n``) or is the end of the file; the delimiter
     is ASCII. Only these bytes are read: the rest of ``buf`` may still be being filled
