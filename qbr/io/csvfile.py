@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qbr.errors import InputError
+from qbr.io.mapped import Data
 
 #: The XLSX guard: a workbook declaring more uncompressed bytes is refused before it is
 #: parsed (ADVERSARIAL 15). CSV has no such limit: it is read column-wise by pyarrow.
@@ -32,7 +33,7 @@ def read_bytes(path: Path, file: str) -> bytes:
     return data
 
 
-def decode(data: bytes, file: str, encoding: str) -> str:
+def decode(data: Data, file: str, encoding: str) -> str:
     """Decode strictly; an undecodable byte names its row (physical line) and offset."""
     try:
         text = data.decode(encoding)

@@ -21,6 +21,7 @@ raw count (ADVERSARIAL 30).
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from qbr.io.arrowhook import quiet_undecodable_rows
 from qbr.io.bytepos import positions
 from qbr.io.linescan import Scan as _Scan
 from qbr.io.linescan import scan as _scan
+from qbr.io.mapped import Data
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _SPLIT = 100_000  # rows from which the columns are combined on two threads
@@ -67,7 +69,7 @@ class _Fallback(Exception):
     """The fast path cannot vouch for the file; the stdlib reader decides."""
 
 
-def utf8_bytes(data: bytes, file: str, encoding: str) -> bytes:
+def utf8_bytes(data: Data, file: str, encoding: str) -> Data:
     """The file as UTF-8 without BOM. UTF-8 input is checked lazily (pyarrow validates it,
     and a failure re-decodes strictly for the row and byte offset); other encodings are
     decoded strictly here."""
@@ -78,15 +80,18 @@ def utf8_bytes(data: bytes, file: str, encoding: str) -> bytes:
     return decode(data, file, encoding).encode("utf-8")
 
 
-def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
-                 labels: Collection[str] = (), only_mapped: bool = False
-                 ) -> tuple[Records, str]:
+def read_columns(data: Data, file: str, encoding: str, delimiter: str,
+                 labels: Collection[str] = (), only_mapped: bool = False,
+                 scanned: tuple[_Scan | None] | None = None) -> tuple[Records, str]:
     """Read ``data`` (the file's bytes): :class:`CsvColumns`, or the stdlib reader's
     ``(row number, cells)`` records when the file needs exact quote handling; plus a note
     on lines skipped above the header (:mod:`qbr.io.preamble`; ``labels`` are the mapped
     column labels that find it). ``only_mapped``: when at most half the header is mapped,
     pyarrow parses the first and the mapped columns only (a wide export such as the
-    ServiceNow event log: 36 columns, 5 mapped); the rest on demand."""
+    ServiceNow event log: 36 columns, 5 mapped); the rest on demand. ``scanned``: the
+    :func:`qbr.io.linescan.scan` of ``data`` with ``delimiter``, made while the file was
+    read (:mod:`qbr.io.readscan`); used when the body is ``data`` itself (no BOM, no
+    lines above the header) and the delimiter is the one found."""
     from qbr.io.csvfile import decode, parse
     from qbr.io.preamble import locate
 
@@ -94,7 +99,12 @@ def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
     start = locate(buf, delimiter, labels)
     body = buf[start.offset:] if start.offset else buf
     try:
-        fast = _fast(body, file, start.delimiter, labels if only_mapped else None)
+        # The scan of ``data`` holds for ``body`` when no line above the header was cut
+        # off; a cut BOM is part of the header line and changes no fact but the longest
+        # line, which only sizes pyarrow's blocks (3 bytes more: still large enough).
+        same = body is data or (not start.offset and len(body) == len(data) - 3)
+        known = scanned if same and start.delimiter == delimiter else None
+        fast = _fast(body, file, start.delimiter, labels if only_mapped else None, known)
         fast.numbers += start.lines
         return fast, start.note
     except (_Fallback, pa.ArrowInvalid, UnicodeDecodeError):
@@ -115,10 +125,11 @@ def read_columns(data: bytes, file: str, encoding: str, delimiter: str,
     return [(n + start.lines, cells) for n, cells in records], start.note
 
 
-def _fast(buf: bytes, file: str, delimiter: str,
-          wanted: Collection[str] | None = None) -> CsvColumns:
+def _fast(buf: Data, file: str, delimiter: str,
+          wanted: Collection[str] | None = None,
+          scanned: tuple[_Scan | None] | None = None) -> CsvColumns:
     arr = np.frombuffer(buf, dtype=np.uint8)
-    scan = _scan(buf, delimiter)
+    scan = scanned[0] if scanned is not None else _scan(buf, delimiter)
     if scan is not None and scan.plain:
         return _fast_plain(buf, arr, file, delimiter, wanted, scan)
     n = arr.size
@@ -151,7 +162,7 @@ def _fast(buf: bytes, file: str, delimiter: str,
                      multiline, longest, scan, lambda: (starts, stops, quotes, plain))
 
 
-def _fast_plain(buf: bytes, arr: np.ndarray, file: str, delimiter: str,
+def _fast_plain(buf: Data, arr: np.ndarray, file: str, delimiter: str,
                 wanted: Collection[str] | None, scan: _Scan) -> CsvColumns:
     """Every line is a record (:func:`_scan` proved it): record numbers, the header's end
     and the block size follow from the line count and the longest line, so the line
@@ -171,7 +182,7 @@ def _fast_plain(buf: bytes, arr: np.ndarray, file: str, delimiter: str,
                      scan, bounds)
 
 
-def _assemble(buf: bytes, arr: np.ndarray, file: str, delimiter: str,
+def _assemble(buf: Data, arr: np.ndarray, file: str, delimiter: str,
               wanted: Collection[str] | None, header_end: int, numbers: np.ndarray,
               multiline: bool, longest: int, scan: _Scan | None,
               bounds: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray, bool]]
@@ -311,13 +322,13 @@ def _outside(positions: np.ndarray, quotes: np.ndarray) -> np.ndarray:
     return even
 
 
-def _header(buf: bytes, end: int, delimiter: str, file: str) -> list[str]:
+def _header(buf: Data, end: int, delimiter: str, file: str) -> list[str]:
     text = buf[:end].decode("utf-8").removeprefix("\ufeff").rstrip("\r")
     rows = list(csv.reader([text], delimiter=delimiter, strict=True)) if text else [[]]
     return rows[0] if rows else []
 
 
-def _arrow(buf: bytes, start: int, width: int, delimiter: str, multiline: bool,
+def _arrow(buf: Data, start: int, width: int, delimiter: str, multiline: bool,
            keep: list[int] | None, block: int = 1 << 20, check_utf8: bool = True
            ) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
@@ -365,7 +376,7 @@ def _field_counts(arr: np.ndarray, quotes: np.ndarray, delim: int, starts: np.nd
     return counts
 
 
-def _cells(raw: bytes, delimiter: str) -> list[str]:
+def _cells(raw: Data, delimiter: str) -> list[str]:
     text = raw.decode("utf-8").removesuffix("\r")
     return next(csv.reader([text], delimiter=delimiter, strict=True), [])
 
@@ -399,5 +410,16 @@ def read_file_columns(path: Path, file: str, encoding: str, delimiter: str,
     million rows are ~240 MB)."""
     from qbr.io.csvfile import read_bytes
 
+    alone = threading.current_thread() is threading.main_thread()
+    if alone and encoding.lower().replace("_", "-") in _UTF8:
+        # Read and scanned at once (qbr.io.readscan): the scan of the first blocks runs
+        # while the rest is read. Only for a read on the main thread: ingest reads a
+        # ticket and a status file side by side on two threads, which keep both cores
+        # busy already; there the overlap measured slower (1M tickets + 5M status rows:
+        # +0.2-0.8 s wall in three alternating pairs).
+        from qbr.io.readscan import read_scanned
+
+        data, scan = read_scanned(path, file, delimiter)
+        return read_columns(data, file, encoding, delimiter, labels, only_mapped, (scan,))
     return read_columns(read_bytes(path, file), file, encoding, delimiter, labels,
                         only_mapped)

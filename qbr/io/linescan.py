@@ -24,7 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Scan", "scan"]
+from qbr.io.mapped import Data
+
+__all__ = ["Scan", "merged", "scan", "scan_lines"]
 
 _LF = ord("\n")
 _SPLIT_BYTES = 1 << 22  # bytes from which the scan runs on two threads
@@ -45,7 +47,7 @@ class Scan:
     leads: bool
 
 
-def scan(buf: bytes, delimiter: str) -> Scan | None:
+def scan(buf: Data, delimiter: str) -> Scan | None:
     """The plain-lines proof and the facts the reader needs besides, in one pass over
     the bytes on two threads (two halves cut after a line break), so that no serial pass
     locates every line break: a million-row export's 1M breaks cost 0.12 s on one core.
@@ -53,46 +55,53 @@ def scan(buf: bytes, delimiter: str) -> Scan | None:
     n = len(buf)
     if b"\n" not in buf or ord(delimiter) > 0x7F:
         return None
-    cuts = [0]
-    at = _REGEX_BLOCK
-    while at < n:  # ~1 MiB blocks of whole lines (a longer line is one block)
-        end = buf.find(b"\n", at)
-        if end < 0 or end + 1 >= n:
+    if n < _SPLIT_BYTES:
+        return scan_lines(buf, delimiter, 0, n)
+    # Two halves on two threads (the kernels release the GIL), as pyarrow's own parse
+    # uses the cores.
+    mid = buf.find(b"\n", n // 2) + 1
+    if mid <= 0 or mid >= n:
+        return scan_lines(buf, delimiter, 0, n)
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda r: scan_lines(buf, delimiter, *r), ((0, mid), (mid, n)))
+    return merged([a, b])
+
+
+def merged(parts: list[Scan]) -> Scan:
+    """One :class:`Scan` of consecutive stretches of whole lines."""
+    return Scan(all(p.plain for p in parts), sum(p.breaks for p in parts),
+                max((p.longest for p in parts), default=0), all(p.utf8 for p in parts),
+                any(p.leads for p in parts))
+
+
+def scan_lines(buf: Data, delimiter: str, lo: int, hi: int) -> Scan:
+    """:func:`scan`'s facts for bytes ``lo:hi`` on the calling thread, where ``lo`` starts
+    a line and ``hi`` ends one (after its ``\\n``) or is the end of the file; the delimiter
+    is ASCII. Only these bytes are read: the rest of ``buf`` may still be being filled
+    (:mod:`qbr.io.readscan`)."""
+    cuts = [lo]
+    at = lo + _REGEX_BLOCK
+    while at < hi:  # ~1 MiB blocks of whole lines (a longer line is one block)
+        end = buf.find(b"\n", at, hi)
+        if end < 0 or end + 1 >= hi:
             break
         cuts.append(end + 1)
         at = end + 1 + _REGEX_BLOCK
-    cuts.append(n)
+    cuts.append(hi)
     bounds = np.array(cuts, dtype=np.int64)
-    blocks = pa.LargeBinaryArray.from_buffers(
+    piece = pa.LargeBinaryArray.from_buffers(
         pa.large_binary(), bounds.size - 1,
         [None, pa.py_buffer(bounds), pa.py_buffer(buf)])
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    pattern = _pattern(delimiter)
-
-    def part(lo: int, hi: int) -> Scan:
-        """Blocks ``lo`` to ``hi`` (bytes ``bounds[lo]`` to ``bounds[hi]``)."""
-        piece = blocks.slice(lo, hi - lo)
-        plain = bool(pc.all(pc.match_substring_regex(piece, pattern)).as_py())
-        try:
-            piece.cast(pa.large_string())  # validates UTF-8 (whole lines: no split char)
-            utf8 = True
-        except pa.ArrowInvalid:
-            utf8 = False
-        # Latin-1 matching of the bytes (a binary array): 0xC3 then 0x82, 0x83 or 0xA2.
-        leads = bool(pc.any(pc.match_substring_regex(piece, _LEADS)).as_py())
-        count, longest = _line_stats(arr, int(bounds[lo]), int(bounds[hi]))
-        return Scan(plain, count, longest, utf8, leads)
-
-    blocks_n = bounds.size - 1
-    if n < _SPLIT_BYTES or blocks_n < 2:
-        return part(0, blocks_n)
-    # Two halves on two threads (the kernels release the GIL), as pyarrow's own parse
-    # uses the cores.
-    half = blocks_n // 2
-    with ThreadPoolExecutor(2) as pool:
-        a, b = pool.map(lambda r: part(*r), ((0, half), (half, blocks_n)))
-    return Scan(a.plain and b.plain, a.breaks + b.breaks, max(a.longest, b.longest),
-                 a.utf8 and b.utf8, a.leads or b.leads)
+    plain = bool(pc.all(pc.match_substring_regex(piece, _pattern(delimiter))).as_py())
+    try:
+        piece.cast(pa.large_string())  # validates UTF-8 (whole lines: no split char)
+        utf8 = True
+    except pa.ArrowInvalid:
+        utf8 = False
+    # Latin-1 matching of the bytes (a binary array): 0xC3 then 0x82, 0x83 or 0xA2.
+    leads = bool(pc.any(pc.match_substring_regex(piece, _LEADS)).as_py())
+    count, longest = _line_stats(np.frombuffer(buf, dtype=np.uint8), lo, hi)
+    return Scan(plain, count, longest, utf8, leads)
 
 
 #: Bytes compared per step of :func:`_line_stats` (cache-sized, as :mod:`qbr.io.bytepos`).

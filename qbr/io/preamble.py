@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from qbr.io.mapped import Data
 from qbr.io.table import normalise_header
 
 SCAN_LINES = 50
@@ -32,7 +33,7 @@ class Start:
     note: str
 
 
-def locate(buf: bytes, delimiter: str, labels: Collection[str]) -> Start:
+def locate(buf: Data, delimiter: str, labels: Collection[str]) -> Start:
     """Find the header line of ``buf`` (UTF-8) for the mapped column ``labels``."""
     offset, lines, notes = 0, 0, []
     first = _line(buf, 0)
@@ -67,7 +68,7 @@ def locate(buf: bytes, delimiter: str, labels: Collection[str]) -> Start:
     return Start(pos, lines + i, delimiter, "; ".join(notes))
 
 
-def _line(buf: bytes, start: int) -> tuple[str, int]:
+def _line(buf: Data, start: int) -> tuple[str, int]:
     """The line at ``start`` (without its break) and the offset after its break."""
     end = buf.find(b"\n", start)
     stop = len(buf) if end < 0 else end + 1
