@@ -109,3 +109,26 @@ def test_css_string_cannot_break_out() -> None:
 def test_css_counter_text() -> None:
     value = css_counter_text("Seite {page} von {pages}", {"page": "page", "pages": "pages"})
     assert value == '"Seite\\000020" counter(page) "\\000020von\\000020" counter(pages)'
+
+
+@pytest.mark.parametrize(
+    ("locale", "zone", "expected"),
+    [
+        # CLDR's own short names where the language has them.
+        ("de_DE", "Europe/Berlin", "MESZ"),
+        ("en_US", "America/New_York", "EDT"),
+        ("en_GB", "Europe/London", "BST"),
+        # No CLDR short name: Babel gives "+0200" for Rome in American English; the tz
+        # database's "CEST" stands in.
+        ("en_US", "Europe/Rome", "CEST"),
+        # en_GB's CLDR name for New York is the long "Eastern Daylight Time": "EDT".
+        ("en_GB", "America/New_York", "EDT"),
+        # A zone whose tz abbreviation is itself an offset ("+03") keeps Babel's offset.
+        ("en_US", "Europe/Istanbul", "+0300"),
+    ],
+)
+def test_zone_abbreviation_is_a_short_name(locale: str, zone: str, expected: str) -> None:
+    # 14 Aug 2026 07:12 UTC: summer time in every zone above that has one.
+    instant = datetime(2026, 8, 14, 7, 12, tzinfo=UTC)
+    text = Formatters.create(locale, zone, load_translations(locale)).datetime_tz(instant)
+    assert text.endswith(" " + expected), text

@@ -277,7 +277,18 @@ def target_text(minutes: float | None, always: bool, day_minutes: int | None,
 
 
 def zone_abbreviation(instant: datetime, zone: ZoneInfo, locale: Locale) -> str:
-    """The zone's short name at ``instant`` in the reader's language: MESZ, BST, EDT."""
+    """The zone's short name at ``instant`` in the reader's language: MESZ, BST, EDT.
+
+    CLDR has short names only for the zones a language commonly uses; for the others
+    Babel gives an offset (``+0100`` for Rome in English) or, in some English locales, a
+    long name (``Eastern Standard Time``). Then the tz database's abbreviation stands in
+    where it is a word (CET, EST, JST); a zone whose abbreviation is itself an offset
+    (``+03``) keeps Babel's offset."""
     from babel.dates import format_datetime
 
-    return str(format_datetime(instant.astimezone(zone), "z", locale=locale))
+    local = instant.astimezone(zone)
+    name = str(format_datetime(local, "z", locale=locale))
+    if name.isalpha() and len(name) <= 5:
+        return name
+    fallback = local.tzname() or ""
+    return fallback if fallback.isalpha() else name
