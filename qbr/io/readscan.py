@@ -3,7 +3,9 @@ one buffer allocated at its size, and each stretch of whole lines already read i
 to :func:`qbr.io.linescan.scan_lines` on a pool of two threads while the next blocks are
 read. Reading a million-row export (249 MB) alone takes ~0.26 s on one core; here it
 overlaps the scan instead of preceding it. The memory is the same as reading the file
-whole: one copy of its bytes (a ``bytearray``, which pyarrow and numpy use in place).
+whole: one copy of its bytes, in private anonymous memory (:class:`qbr.io.mapped.Mapped`,
+which pyarrow and numpy use in place). The file itself is read with ordinary reads, never
+mapped: a file cut short while mapped would end the process with SIGBUS (README).
 """
 
 from __future__ import annotations
