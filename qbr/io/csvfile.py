@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from qbr.errors import InputError
@@ -20,17 +21,30 @@ MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 def read_bytes(path: Path, file: str) -> bytes:
     """The file's bytes; a missing, unreadable or empty file is an InputError."""
-    try:
+    with read_errors(file):
         data = path.read_bytes()
+    refuse_empty(data, file)
+    return data
+
+
+@contextmanager
+def read_errors(file: str) -> Iterator[None]:
+    """An OS error while opening or reading ``file`` as one InputError line (missing,
+    a directory, or the system's reason), shared by every way of reading an export."""
+    try:
+        yield
     except FileNotFoundError:
         raise InputError(file, "file not found") from None
     except IsADirectoryError:
         raise InputError(file, "is a directory, not a file") from None
     except OSError as exc:
         raise InputError(file, f"cannot read: {exc.strerror}") from None
+
+
+def refuse_empty(data: Data, file: str) -> None:
+    """An InputError when the file has no bytes at all."""
     if not data:
         raise InputError(file, "empty file")
-    return data
 
 
 def decode(data: Data, file: str, encoding: str) -> str:

@@ -17,7 +17,7 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from qbr.errors import InputError
+from qbr.io.csvfile import read_errors, refuse_empty
 from qbr.io.linescan import Scan, merged, scan_lines
 from qbr.io.mapped import Data, Mapped
 
@@ -40,23 +40,15 @@ def read_scanned(path: Path, file: str, delimiter: str
     unreadable or empty file is an InputError with :func:`qbr.io.csvfile.read_bytes`'s
     messages. A file that shrinks while it is read keeps the bytes read (copied once);
     one that grows is read to the size it had when opened."""
-    try:
-        with open(path, "rb", buffering=0) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size < MIN_BYTES or ord(delimiter) > 0x7F:
-                data = handle.readall()
-                if not data:
-                    raise InputError(file, "empty file")
-                from qbr.io.linescan import scan
+    with read_errors(file), open(path, "rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size < MIN_BYTES or ord(delimiter) > 0x7F:
+            data = handle.readall()
+            refuse_empty(data, file)
+            from qbr.io.linescan import scan
 
-                return data, scan(data, delimiter)
-            return _read_scanned(handle, size, file, delimiter)
-    except FileNotFoundError:
-        raise InputError(file, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(file, "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(file, f"cannot read: {exc.strerror}") from None
+            return data, scan(data, delimiter)
+        return _read_scanned(handle, size, file, delimiter)
 
 
 def _read_scanned(handle: io.FileIO, size: int, file: str, delimiter: str
@@ -93,7 +85,6 @@ def _read_scanned(handle: io.FileIO, size: int, file: str, delimiter: str
             for part in parts:
                 part.cancel()
     data: Data = buf if filled == size else bytes(buf[:filled])
-    if not data:
-        raise InputError(file, "empty file")
+    refuse_empty(data, file)
     facts = merged(scans)
     return data, facts if facts.breaks else None
