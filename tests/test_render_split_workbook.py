@@ -166,16 +166,22 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_a_budget_breach_leaves_no_workbook_child_behind(
-        pack: Pack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The PDF and the workbook both outlast the budget: the budget child is killed, and
-    its workbook child dies with it (``PR_SET_PDEATHSIG``)."""
-    pid_file = tmp_path / "workbook.pid"
+def _slow_workbook(pid_file: Path) -> Callable[[Pack, Any], bytes]:
+    """A workbook writer that records its process id in ``pid_file`` and then hangs."""
 
     def slow_workbook(_pack: Pack, _fmt: Any) -> bytes:
         pid_file.write_text(str(os.getpid()))
         time.sleep(60)
         return b""
+
+    return slow_workbook
+
+
+def test_a_budget_breach_leaves_no_workbook_child_behind(
+        pack: Pack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The PDF and the workbook both outlast the budget: the budget child is killed, and
+    its workbook child dies with it (``PR_SET_PDEATHSIG``)."""
+    pid_file = tmp_path / "workbook.pid"
 
     def slow_pdf(*_args: Any) -> bytes:
         time.sleep(60)
@@ -183,7 +189,7 @@ def test_a_budget_breach_leaves_no_workbook_child_behind(
 
     import qbr.report
 
-    monkeypatch.setattr(xlsx, "workbook_bytes", slow_workbook)
+    monkeypatch.setattr(xlsx, "workbook_bytes", _slow_workbook(pid_file))
     monkeypatch.setattr(qbr.report, "html_to_pdf", slow_pdf)
     started = time.monotonic()
     with pytest.raises(BudgetExceeded, match="longer than 2 s"):
@@ -200,11 +206,6 @@ def test_an_error_in_the_pdf_kills_the_workbook_child(
         pack: Pack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     pid_file = tmp_path / "workbook.pid"
 
-    def slow_workbook(_pack: Pack, _fmt: Any) -> bytes:
-        pid_file.write_text(str(os.getpid()))
-        time.sleep(60)
-        return b""
-
     def broken_pdf(*_args: Any) -> bytes:
         while not pid_file.exists():
             time.sleep(0.01)
@@ -212,7 +213,7 @@ def test_an_error_in_the_pdf_kills_the_workbook_child(
 
     import qbr.report
 
-    monkeypatch.setattr(xlsx, "workbook_bytes", slow_workbook)
+    monkeypatch.setattr(xlsx, "workbook_bytes", _slow_workbook(pid_file))
     monkeypatch.setattr(qbr.report, "html_to_pdf", broken_pdf)
     with pytest.raises(InputError, match=r"logo\.svg: not an image"):
         render_documents(pack, (), RenderOptions())
